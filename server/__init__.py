@@ -1,0 +1,70 @@
+"""Context Desk: the customer-context service for contact-centre agents."""
+import os
+
+from flask import Flask, g
+
+from server import config
+
+
+def create_app(test_config=None):
+    """Build the service: settings, stores, blueprints, error handlers, commands."""
+    app = Flask(__name__, instance_path=os.environ.get(
+        "INSTANCE_PATH", os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance")))
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["FINESSE_URL"] = app.config["FINESSE_URL"] or app.config["PUBLIC_URL"]
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from server import auth
+    from server.extensions import migrate, open_database, redis_store, sock, sqlite_url
+    from server.models import database
+
+    redis_store.init_app(app)
+    open_database(app.config["DATABASE_URL"] or sqlite_url(app))
+    if app.config.get("MIGRATE_ON_START", True):
+        with database.connection_context():
+            migrate(redis_store.client)
+    sock.init_app(app)
+    auth.init_app(app)
+
+    @app.before_request
+    def connect_database():
+        # Only a connection this request opened is closed after it (tests may hold one).
+        g.opened_database = database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_database(exc):
+        if g.pop("opened_database", False) and not database.is_closed():
+            database.close()
+
+
+def register_blueprints(app):
+    from server import api, health
+    from server.harness import bp as harness_bp
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    if app.config["MOCK_FINESSE"]:
+        app.register_blueprint(harness_bp)
+
+
+def register_errorhandlers(app):
+    from server.errorhandlers import init_app
+
+    init_app(app)
+
+
+def register_commands(app):
+    from server.commands import init_app
+
+    init_app(app)

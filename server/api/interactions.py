@@ -1,0 +1,55 @@
+"""Interactions from the desktop (C1, C1b) and the agent's workspace (C8, C9)."""
+from flask import g
+
+from server.api import bp, dump, load_body, operation
+from server.auth import login_required
+from server.schemas import (
+    ActivityOut, InteractionIn, InteractionOut, WorkspaceCloseIn, WorkspaceOpenIn, WorkspaceOut)
+from server.services import interactions, workspace
+from server.views import interaction_view, workspace_view
+
+
+@bp.post("/interactions")
+@login_required
+@operation("A call answered, chat accepted or email opened in the desktop (C1, C1b)",
+           body=InteractionIn, response=InteractionOut, status=201,
+           errors=(400, 401, 422))
+def register_interaction():
+    data = load_body(InteractionIn)
+    result = interactions.register(g.agent.id, data["medium"], data["source_id"],
+                                   data["identity"], data["subject"], data["properties"])
+    return interaction_view(result), 201 if result.created else 200
+
+
+@bp.post("/interactions/<path:source_id>/end")
+@login_required
+@operation("The interaction ended in the desktop", response=ActivityOut)
+def end_interaction(source_id):
+    return dump(ActivityOut, interactions.end(g.agent.id, source_id))
+
+
+@bp.get("/workspace")
+@login_required
+@operation("The agent's Open and Recent lists", response=WorkspaceOut, errors=(401,))
+def get_workspace():
+    return workspace_view(*workspace.entries(g.agent.id))
+
+
+@bp.post("/workspace/open")
+@login_required
+@operation("Reopen a customer from Recent or search (C9)", body=WorkspaceOpenIn,
+           response=WorkspaceOut, errors=(400, 401, 404, 422))
+def open_customer():
+    data = load_body(WorkspaceOpenIn)
+    workspace.reopen(g.agent.id, data["customer_id"])
+    return workspace_view(*workspace.entries(g.agent.id))
+
+
+@bp.post("/workspace/close")
+@login_required
+@operation("Close: the customer leaves Open for Recent (C8)", body=WorkspaceCloseIn,
+           response=WorkspaceOut, errors=(400, 401, 404, 422))
+def close_customer():
+    data = load_body(WorkspaceCloseIn)
+    workspace.close(g.agent.id, data["customer_id"], data["activity_id"])
+    return workspace_view(*workspace.entries(g.agent.id))

@@ -1,0 +1,27 @@
+"""POST/DELETE /session (F3)."""
+from flask import g
+
+from server.api import bp, dump, load_body, operation
+from server.auth import login_required, sessions
+from server.schemas import SessionIn, SessionOut
+
+
+@bp.post("/session")
+@operation("Sign in with Finesse credentials or a local account", body=SessionIn,
+           response=SessionOut, status=201, errors=(400, 401, 422, 429, 503))
+def create_session():
+    data = load_body(SessionIn)
+    if "finesse" in data:
+        agent = sessions().verify_finesse(data["finesse"]["id"], data["finesse"]["authorization"])
+    else:
+        agent = sessions().verify_local(data["local"]["username"], data["local"]["password"])
+    token, expires_at = sessions().issue(agent)
+    return dump(SessionOut, {"token": token, "agent": agent, "expires_at": expires_at}), 201
+
+
+@bp.delete("/session")
+@login_required
+@operation("Sign out", status=204, errors=(401,))
+def end_session():
+    sessions().end(g.session_id)
+    return "", 204

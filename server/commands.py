@@ -1,0 +1,57 @@
+"""Flask CLI commands: `flask --app server migrate | seed-demo | close-stale | create-agent`."""
+import click
+from flask import current_app
+
+from server.extensions import migrate, redis_client
+from server.models import Customer, database
+
+
+def init_app(app):
+    app.cli.add_command(migrate_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(close_stale_command)
+    app.cli.add_command(create_agent_command)
+
+
+@click.command("migrate")
+def migrate_command():
+    """Apply pending schema migrations."""
+    with database.connection_context():
+        applied = migrate(redis_client())
+    click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}.")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Seed a small demo data set and local accounts when the database is empty."""
+    from server.demo import seed
+
+    with database.connection_context():
+        if Customer.select().exists():
+            click.echo("The database has customers already; no demo data added.")
+            return
+        counts = seed()
+    click.echo("Demo data: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+
+
+@click.command("close-stale")
+def close_stale_command():
+    """Close every open request with no update for AUTO_CLOSE_AFTER seconds (D6), once."""
+    from server.services.autoclose import close_stale
+
+    with database.connection_context():
+        closed = close_stale(current_app.config["AUTO_CLOSE_AFTER"])
+    click.echo(f"Closed {closed} request(s).")
+
+
+@click.command("create-agent")
+@click.argument("username")
+@click.password_option()
+@click.option("--name", default=None, help="Display name.")
+def create_agent_command(username, password, name):
+    """Create or reset a local Care Desktop account."""
+    from server.services.sessions import create_local_agent
+
+    with database.connection_context():
+        create_local_agent(username, password, name)
+    click.echo(f"Agent {username} can sign in to the Care Desktop.")

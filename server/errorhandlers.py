@@ -1,0 +1,44 @@
+"""One place that turns every error into the problem+json of the API contract."""
+import logging
+
+from flask import jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from server.api import validation_problem
+from server.errors import Problem, Stale
+from server.schemas import ActivityOut, CustomerOut, RequestOut
+
+log = logging.getLogger(__name__)
+
+CURRENT_SCHEMAS = {"customer": CustomerOut, "request": RequestOut, "activity": ActivityOut}
+
+
+def problem_response(problem):
+    if isinstance(problem, Stale) and not isinstance(problem.extra.get("current"), dict):
+        problem.extra["current"] = CURRENT_SCHEMAS[problem.kind]().dump(problem.extra["current"])
+    response = jsonify(problem.to_dict())
+    response.status_code = problem.status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def init_app(app):
+    @app.errorhandler(Problem)
+    def handle_problem(error):
+        return problem_response(error)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation(error):
+        return problem_response(validation_problem(error))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error):
+        if not request.path.startswith(("/api/", "/finesse/")):
+            return error
+        return problem_response(Problem(error.code, error.description))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem_response(Problem(500, "Something went wrong on our side; it was logged."))

@@ -1,0 +1,135 @@
+"""Activities: tags (C6), comments, edits and moving one to another request (D7)."""
+import peewee as pw
+
+from server.clock import now
+from server.errors import Conflict, Invalid, NotFound
+from server.models import Activity, Comment, Request, Tag
+from server.services import requests as requests_service
+from server.services.paging import Page, decode_cursor, encode_cursor
+from server.services.records import (
+    bump, get_or_404, record_change, unit_of_work, update_versioned)
+
+
+def get_activity(activity_id):
+    return get_or_404(Activity, activity_id)
+
+
+def tags_of(activity_ids):
+    """Tag names per activity id, in the order they were added, in one query."""
+    tags = {activity_id: [] for activity_id in activity_ids}
+    if activity_ids:
+        for tag in (Tag
+                    .select(Tag.activity, Tag.name)
+                    .where(Tag.activity.in_(list(activity_ids)))
+                    .order_by(Tag.id)):
+            tags[tag.activity_id].append(tag.name)
+    return tags
+
+
+def tag_key(name):
+    """Tags are unique on an activity compared trimmed and case-insensitively (C6)."""
+    return " ".join(name.split()).casefold()
+
+
+def add_tag(agent_id, activity_id, name):
+    """Put a tag on an activity; a duplicate is refused with 409 (C6)."""
+    activity = get_or_404(Activity, activity_id)
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid({"name": ["A tag cannot be empty."]})
+    at = now()
+    try:
+        with unit_of_work() as outbox:
+            Tag.create(activity=activity.id, name=name, key=tag_key(name), created_at=at)
+            bump(Activity, activity.id)
+            requests_service.touch(activity.request_id, at)
+            record_change(agent_id, "activity", activity.id, "tagged",
+                          customer_id=activity.customer_id, request_id=activity.request_id,
+                          activity_id=activity.id, data={"tag": name})
+            activity = Activity.get_by_id(activity.id)
+            outbox.changed("activity", activity, agent_id)
+    except pw.IntegrityError:
+        raise Conflict(f'The tag "{name}" is already on this activity.',
+                       type_="/problems/duplicate-tag", errors={"name": ["Already on this activity."]}) from None
+    return activity
+
+
+def remove_tag(agent_id, activity_id, name):
+    activity = get_or_404(Activity, activity_id)
+    with unit_of_work() as outbox:
+        removed = (Tag.delete()
+                   .where((Tag.activity == activity.id) & (Tag.key == tag_key(name)))
+                   .execute())
+        if not removed:
+            raise NotFound("tag", name)
+        bump(Activity, activity.id)
+        requests_service.touch(activity.request_id, now())
+        record_change(agent_id, "activity", activity.id, "untagged",
+                      customer_id=activity.customer_id, request_id=activity.request_id,
+                      activity_id=activity.id, data={"tag": name})
+        activity = Activity.get_by_id(activity.id)
+        outbox.changed("activity", activity, agent_id)
+    return activity
+
+
+def add_comment(agent_id, activity_id, body):
+    """Add an agent's note to an activity."""
+    activity = get_or_404(Activity, activity_id)
+    at = now()
+    with unit_of_work() as outbox:
+        comment = Comment.create(activity=activity.id, author=agent_id, body=body, created_at=at)
+        bump(Activity, activity.id)
+        requests_service.touch(activity.request_id, at)
+        record_change(agent_id, "activity", activity.id, "commented",
+                      customer_id=activity.customer_id, request_id=activity.request_id,
+                      activity_id=activity.id, data={"comment": comment.id})
+        outbox.changed("activity", Activity.get_by_id(activity.id), agent_id)
+    return comment
+
+
+def comments(activity_id, cursor=None, limit=50):
+    """An activity's comments, oldest first, paged."""
+    activity = get_or_404(Activity, activity_id)
+    query = Comment.select().where(Comment.activity == activity.id)
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(Comment.id > after)
+    rows = list(query.order_by(Comment.id).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1].id) if more else None)
+
+
+def update_activity(agent_id, activity_id, version, data):
+    """Edit an activity's subject, if nobody changed it since it was loaded (C3)."""
+    at = now()
+    with unit_of_work() as outbox:
+        activity = update_versioned(Activity, int(activity_id), version, **data)
+        requests_service.touch(activity.request_id, at)
+        record_change(agent_id, "activity", activity.id, "updated",
+                      customer_id=activity.customer_id, request_id=activity.request_id,
+                      activity_id=activity.id, data={"fields": sorted(data)})
+        outbox.changed("activity", activity, agent_id)
+    return activity
+
+
+def move_activity(agent_id, activity_id, request_id, version):
+    """Move an activity to another request of the same customer (D7)."""
+    activity = get_or_404(Activity, activity_id)
+    target = get_or_404(Request, request_id)
+    if target.customer_id != activity.customer_id:
+        raise Invalid({"request_id": ["That request belongs to another customer."]})
+    source_id = activity.request_id
+    at = now()
+    with unit_of_work() as outbox:
+        activity = update_versioned(Activity, activity.id, version, request=target.id)
+        requests_service.touch(source_id, at, version=True)
+        requests_service.touch(target.id, at, version=True)
+        record_change(agent_id, "activity", activity.id, "moved",
+                      customer_id=activity.customer_id, request_id=target.id,
+                      activity_id=activity.id, journey=True,
+                      data={"from": source_id, "to": target.id})
+        outbox.changed("activity", activity, agent_id)
+        for moved in Request.select().where(Request.id.in_([source_id, target.id])):
+            outbox.changed("request", moved, agent_id)
+    return activity

@@ -1,0 +1,89 @@
+"""Interactions from the desktop: a call, chat or email becomes an activity (C1, C1b)."""
+import peewee as pw
+
+from server.clock import now
+from server.errors import NotFound
+from server.models import Activity, Request
+from server.services import customers, workspace
+from server.services import identity as ids
+from server.services.records import bump, record_change, unit_of_work
+
+
+class Interaction:
+    """What registering an interaction produced; `created` is False for a repeated source id."""
+
+    def __init__(self, activity, created):
+        self.activity = activity
+        self.request = activity.request
+        self.customer = activity.customer
+        self.created = created
+
+
+def register(agent_id, medium, source_id, identity, subject="", properties=None):
+    """Turn an accepted chat, answered call or opened email into an activity (C1, C1b).
+
+    The same `source_id` twice never makes two activities: the second call returns the first
+    one (and puts its customer back in the agent's Open list).
+    """
+    existing = Activity.get_or_none(Activity.source_id == source_id)
+    if existing is None:
+        try:
+            return _create(agent_id, medium, source_id, identity, subject, properties or {})
+        except pw.IntegrityError:
+            # Another process registered the same dialog a moment ago.
+            existing = Activity.get(Activity.source_id == source_id)
+    with unit_of_work() as outbox:
+        workspace.open_for(agent_id, existing.customer_id, existing.id, outbox)
+    return Interaction(existing, created=False)
+
+
+def _create(agent_id, medium, source_id, identity, subject, properties):
+    kind, key, raw = ids.normalise(identity)
+    at = now()
+    with unit_of_work() as outbox:
+        customer = customers.find_by_identity(kind, key) or customers.create_unknown(kind, key, raw)
+        request = latest_open_request(customer.id)
+        if request is None:
+            request = Request.create(customer=customer.id, title=subject or "",
+                                     created_at=at, updated_at=at, last_activity_at=at)
+            record_change(agent_id, "request", request.id, "created", customer_id=customer.id,
+                          request_id=request.id, journey=True, data={"title": request.title})
+        else:
+            bump(Request, request.id, updated_at=at, last_activity_at=at)
+        activity = Activity.create(
+            request=request.id, customer=customer.id, medium=medium, source_id=source_id,
+            identity_kind=kind, identity_value=raw, subject=subject or "",
+            properties=properties, agent=agent_id, started_at=at)
+        record_change(agent_id, "activity", activity.id, "started", customer_id=customer.id,
+                      request_id=request.id, activity_id=activity.id, journey=True,
+                      data={"medium": medium, "subject": subject or ""})
+        outbox.changed("request", Request.get_by_id(request.id), agent_id)
+        workspace.open_for(agent_id, customer.id, activity.id, outbox)
+    return Interaction(Activity.get_by_id(activity.id), created=True)
+
+
+def latest_open_request(customer_id):
+    """The customer's most recently updated open request (C1b), or None."""
+    return (Request
+            .select()
+            .where((Request.customer == customer_id) & (Request.status == "open"))
+            .order_by(Request.updated_at.desc(), Request.id.desc())
+            .first())
+
+
+def end(agent_id, source_id):
+    """The interaction ended in the desktop: the activity gets its end time."""
+    activity = Activity.get_or_none(Activity.source_id == source_id)
+    if activity is None:
+        raise NotFound("interaction", source_id)
+    if activity.ended_at is None:
+        at = now()
+        with unit_of_work() as outbox:
+            bump(Activity, activity.id, ended_at=at)
+            Request.update(last_activity_at=at).where(Request.id == activity.request_id).execute()
+            record_change(agent_id, "activity", activity.id, "ended",
+                          customer_id=activity.customer_id, request_id=activity.request_id,
+                          activity_id=activity.id)
+            activity = Activity.get_by_id(activity.id)
+            outbox.changed("activity", activity, agent_id)
+    return activity

@@ -1,0 +1,41 @@
+"""The customer's journey (C2): the events between customer and organisation, newest first."""
+import datetime
+
+from server.errors import Invalid
+from server.models import Activity, Change, Customer, Request
+from server.services.activities import tags_of
+from server.services.paging import Page, decode_cursor, encode_cursor
+from server.services.records import get_or_404
+
+
+def journey(customer_id, cursor=None, limit=20):
+    """One page of the journey, keyset-paged on (time, id) so any depth costs the same."""
+    customer = get_or_404(Customer, customer_id)
+    query = (Change
+             .select()
+             .where((Change.customer == customer.id) & (Change.journey == True)))  # noqa: E712
+    after = decode_cursor(cursor)
+    if after:
+        try:
+            at, last_id = datetime.datetime.fromisoformat(after[0]), int(after[1])
+        except (ValueError, TypeError, IndexError):
+            raise Invalid({"cursor": ["Not a cursor this service gave out."]}) from None
+        query = query.where((Change.at < at) | ((Change.at == at) & (Change.id < last_id)))
+    rows = list(query.order_by(Change.at.desc(), Change.id.desc()).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    activities = _by_id(Activity, {row.activity_id for row in rows if row.activity_id})
+    requests = _by_id(Request, {row.request_id for row in rows if row.request_id})
+    tags = tags_of(list(activities))
+    items = [{"change": row,
+              "activity": activities.get(row.activity_id),
+              "tags": tags.get(row.activity_id, []),
+              "request": requests.get(row.request_id)} for row in rows]
+    next_cursor = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if more else None
+    return Page(items, next_cursor)
+
+
+def _by_id(model, record_ids):
+    if not record_ids:
+        return {}
+    return {row.id: row for row in model.select().where(model.id.in_(list(record_ids)))}

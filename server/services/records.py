@@ -1,0 +1,110 @@
+"""Versioned updates and the change log, shared by every service that writes."""
+import json
+import logging
+import threading
+
+from server.clock import now
+from server.errors import NotFound, Stale
+from server.extensions import redis_client
+from server.models import Change, database
+
+log = logging.getLogger(__name__)
+
+EVENTS_CHANNEL = "context-desk:events"
+
+
+def get_or_404(model, record_id, kind=None):
+    """Return the record with this id, or raise the API's 404."""
+    kind = kind or model.__name__.lower()
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise NotFound(kind, record_id) from None
+    record = model.get_or_none(model.id == record_id)
+    if record is None:
+        raise NotFound(kind, record_id)
+    return record
+
+
+def update_versioned(model, record_id, version, kind=None, **changes):
+    """Apply `changes` only if the record is still at `version` (C3), in one UPDATE.
+
+    Returns the updated record. Raises Stale, carrying the record as it is now, when another
+    agent changed it first, and NotFound when it does not exist.
+    """
+    kind = kind or model.__name__.lower()
+    query = model.update(version=model.version + 1, **changes).where(
+        (model.id == record_id) & (model.version == version))
+    if query.execute() == 0:
+        raise Stale(kind, get_or_404(model, record_id, kind))
+    return model.get_by_id(record_id)
+
+
+def bump(model, record_id, **changes):
+    """Increment a record's version unconditionally, with `changes` (for commutative edits)."""
+    model.update(version=model.version + 1, **changes).where(model.id == record_id).execute()
+
+
+def record_change(agent_id, kind, record_id, action, *, customer_id=None, request_id=None,
+                  activity_id=None, journey=False, data=None):
+    """Write one change-log row; with `journey` it is an entry of the customer's journey (C2)."""
+    return Change.create(
+        at=now(), agent=agent_id, kind=kind, record_id=record_id, action=action,
+        customer=customer_id, request_id=request_id, activity_id=activity_id,
+        journey=journey, data=data or {})
+
+
+class Outbox:
+    """Live events gathered during a transaction and published only once it has committed."""
+
+    def __init__(self):
+        self.events = []
+
+    def changed(self, kind, record, by):
+        self.events.append({"type": "changed", "kind": kind, "id": str(record.id),
+                            "version": record.version, "by": by})
+
+    def add(self, event):
+        self.events.append(event)
+
+    def publish(self):
+        """Send the events through Redis pub/sub, so agents on any process receive them."""
+        client = redis_client()
+        if client is None:
+            return
+        for event in self.events:
+            try:
+                client.publish(EVENTS_CHANNEL, json.dumps(event))
+            except Exception:  # a lost live event must never undo a committed change
+                log.exception("could not publish %s", event.get("type"))
+        self.events.clear()
+
+
+_local = threading.local()
+
+
+class unit_of_work:
+    """`with unit_of_work() as outbox:` one transaction; its events go out after the commit.
+
+    Nested units share the outermost one's outbox, so nothing is published before the
+    outermost transaction commits.
+    """
+
+    def __enter__(self):
+        self.outer = getattr(_local, "outbox", None) is None
+        if self.outer:
+            _local.outbox = Outbox()
+        self.transaction = database.atomic()
+        self.transaction.__enter__()
+        return _local.outbox
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            result = self.transaction.__exit__(exc_type, exc, tb)
+        finally:
+            outbox = _local.outbox
+            if self.outer:
+                _local.outbox = None
+        if self.outer and exc_type is None:
+            outbox.publish()
+        return result

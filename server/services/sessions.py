@@ -1,0 +1,125 @@
+"""Agent sessions (F3): Finesse credentials verified against Finesse, then our own token.
+
+The credentials are passed through to Finesse once and never stored or logged; only a
+keyed hash of them is kept in Redis for a minute, so a burst of sign-ins does not hammer
+Finesse.
+"""
+import datetime
+import hashlib
+import hmac
+import logging
+import secrets
+
+import requests
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.clock import now
+from server.errors import Problem
+from server.models import Agent
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "context-desk:session:"
+VERDICT_KEY = "context-desk:finesse-verdict:"
+
+
+class Unauthorized(Problem):
+    def __init__(self, detail):
+        super().__init__(401, detail, type_="/problems/unauthorized")
+
+
+class Sessions:
+    """Issues, checks and ends sessions; `redis` holds the live ones so they can be revoked."""
+
+    def __init__(self, secret_key, redis, ttl, finesse_url, finesse_timeout=5.0,
+                 verdict_ttl=60):
+        self.serializer = URLSafeTimedSerializer(secret_key, salt="context-desk-session")
+        self.secret = secret_key.encode()
+        self.redis = redis
+        self.ttl = ttl
+        self.finesse_url = (finesse_url or "").rstrip("/")
+        self.finesse_timeout = finesse_timeout
+        self.verdict_ttl = verdict_ttl
+
+    # Verifying who the agent is
+
+    def verify_finesse(self, agent_id, authorization):
+        """Prove the agent is `agent_id` by replaying its Authorization header to Finesse."""
+        if not authorization.startswith(("Basic ", "Bearer ")):
+            raise Unauthorized("Finesse credentials must be 'Basic …' or 'Bearer …'.")
+        verdict_key = VERDICT_KEY + hmac.new(
+            self.secret, f"{agent_id}\0{authorization}".encode(), hashlib.sha256).hexdigest()
+        cached = self.redis.get(verdict_key)
+        if cached is None:
+            status = self._ask_finesse(agent_id, authorization)
+            cached = b"ok" if status == 200 else b"no"
+            # Refusals are kept briefly too, so a wrong password cannot be tried at Finesse's pace.
+            self.redis.set(verdict_key, cached, ex=self.verdict_ttl if status == 200 else 10)
+        if cached != b"ok":
+            raise Unauthorized("Finesse did not accept these credentials for this agent.")
+        agent = Agent.get_or_none(Agent.id == agent_id)
+        if agent is None:
+            agent = Agent.create(id=agent_id, name=agent_id, source="finesse")
+        return agent
+
+    def _ask_finesse(self, agent_id, authorization):
+        if not self.finesse_url:
+            raise Problem(503, "No FINESSE_URL is configured to verify agents against.")
+        url = f"{self.finesse_url}/finesse/api/User/{requests.utils.quote(agent_id, safe='')}"
+        try:
+            response = requests.get(url, headers={"Authorization": authorization,
+                                                  "Accept": "application/xml"},
+                                    timeout=self.finesse_timeout)
+        except requests.RequestException as error:
+            log.warning("Finesse at %s did not answer: %s", self.finesse_url, type(error).__name__)
+            raise Problem(503, "Finesse could not be reached to verify the agent.") from None
+        return response.status_code
+
+    def verify_local(self, username, password):
+        """A Care Desktop account with a hashed password."""
+        agent = Agent.get_or_none((Agent.id == username) & (Agent.source == "local"))
+        if agent is None or not agent.password_hash or not check_password_hash(
+                agent.password_hash, password):
+            raise Unauthorized("Unknown user name or wrong password.")
+        return agent
+
+    # Our own session
+
+    def issue(self, agent):
+        """A signed, expiring bearer token for the agent, revocable through Redis."""
+        session_id = secrets.token_urlsafe(24)
+        self.redis.set(SESSION_KEY + session_id, agent.id, ex=self.ttl)
+        token = self.serializer.dumps({"sid": session_id, "agent": agent.id})
+        expires_at = now().replace(microsecond=0) + datetime.timedelta(seconds=self.ttl)
+        return token, expires_at
+
+    def agent_for(self, token):
+        """The agent a token belongs to, or Unauthorized."""
+        try:
+            payload = self.serializer.loads(token, max_age=self.ttl)
+        except BadSignature:
+            raise Unauthorized("The session token is invalid or has expired.") from None
+        stored = self.redis.get(SESSION_KEY + payload["sid"])
+        if stored is None or stored.decode() != payload["agent"]:
+            raise Unauthorized("The session has ended.")
+        agent = Agent.get_or_none(Agent.id == payload["agent"])
+        if agent is None:
+            raise Unauthorized("The session's agent no longer exists.")
+        return agent, payload["sid"]
+
+    def end(self, session_id):
+        self.redis.delete(SESSION_KEY + session_id)
+
+
+def create_local_agent(username, password, name=None):
+    """Create or reset a Care Desktop account."""
+    password_hash = generate_password_hash(password)
+    agent = Agent.get_or_none(Agent.id == username)
+    if agent is None:
+        return Agent.create(id=username, name=name or username, source="local",
+                            password_hash=password_hash)
+    agent.password_hash = password_hash
+    agent.source = "local"
+    agent.save()
+    return agent
