@@ -26,7 +26,8 @@ def create_app(test_config=None):
 
 def register_extensions(app):
     from server import auth
-    from server.extensions import migrate, open_database, redis_store, sock, sqlite_url
+    from server.extensions import (
+        limiter, migrate, open_database, redis_store, sock, sqlite_url)
     from server.models import database
 
     redis_store.init_app(app)
@@ -35,6 +36,7 @@ def register_extensions(app):
         with database.connection_context():
             migrate(redis_store.client)
     sock.init_app(app)
+    limiter.init_app(app)
     auth.init_app(app)
 
     @app.before_request

@@ -1,6 +1,7 @@
 """Flask CLI commands: `flask --app server migrate | seed-demo | close-stale | create-agent`."""
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from server.extensions import migrate, redis_client
 from server.models import Customer, database
@@ -14,6 +15,7 @@ def init_app(app):
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command():
     """Apply pending schema migrations."""
     with database.connection_context():
@@ -22,6 +24,7 @@ def migrate_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Seed a small demo data set and local accounts when the database is empty."""
     from server.demo import seed
@@ -35,6 +38,7 @@ def seed_demo_command():
 
 
 @click.command("close-stale")
+@with_appcontext
 def close_stale_command():
     """Close every open request with no update for AUTO_CLOSE_AFTER seconds (D6), once."""
     from server.services.autoclose import close_stale
@@ -45,6 +49,7 @@ def close_stale_command():
 
 
 @click.command("create-agent")
+@with_appcontext
 @click.argument("username")
 @click.password_option()
 @click.option("--name", default=None, help="Display name.")

@@ -17,14 +17,14 @@ DEFAULTS = {
     "OFFER_TIMEOUT": 15,
     "ALLOWED_ORIGINS": "",
     "INTEGRATION_KEY": "dev-integration-key",
-    "PAGE_SIZE": 20,
+    "SESSION_RATE_LIMIT": "20 per minute",  # sign-in attempts per address and user name
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25},
 }
 
 _BOOLEANS = {"MOCK_FINESSE"}
 _INTEGERS = {"SESSION_TTL", "FINESSE_VERDICT_TTL", "AUTO_CLOSE_AFTER", "OFFER_TIMEOUT",
-             "PAGE_SIZE", "MAX_CONTENT_LENGTH"}
+             "MAX_CONTENT_LENGTH"}
 
 
 def from_environment(environ=os.environ):

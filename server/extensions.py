@@ -3,6 +3,9 @@ import atexit
 import os
 
 import redis
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_sock import Sock
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
@@ -10,6 +13,20 @@ from playhouse.migrations import Runner
 from server.models import database
 
 sock = Sock()
+
+
+def _caller():
+    """Rate limits count per address and claimed user, so one agent's typos don't lock out a site."""
+    body = request.get_json(silent=True) if request.is_json else None
+    claimed = ""
+    if isinstance(body, dict):
+        for kind, key in (("finesse", "id"), ("local", "username")):
+            if isinstance(body.get(kind), dict):
+                claimed = str(body[kind].get(key, ""))[:100]
+    return f"{get_remote_address()}|{claimed}"
+
+
+limiter = Limiter(key_func=_caller, default_limits=[])
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -64,6 +81,12 @@ class RedisStore:
         self.url = url
         self.client = redis.Redis.from_url(url, health_check_interval=30)
         app.extensions["redis"] = self
+        app.config.setdefault("RATELIMIT_STORAGE_URI", limits_storage_uri(url))
+
+
+def limits_storage_uri(url):
+    """The `limits` library spells a Redis unix socket `redis+unix://`."""
+    return url.replace("unix://", "redis+unix://", 1) if url.startswith("unix://") else url
 
 
 redis_store = RedisStore()

@@ -1,12 +1,14 @@
 """POST/DELETE /session (F3)."""
-from flask import g
+from flask import current_app, g
 
 from server.api import bp, dump, load_body, operation
 from server.auth import login_required, sessions
+from server.extensions import limiter
 from server.schemas import SessionIn, SessionOut
 
 
 @bp.post("/session")
+@limiter.limit(lambda: current_app.config["SESSION_RATE_LIMIT"])
 @operation("Sign in with Finesse credentials or a local account", body=SessionIn,
            response=SessionOut, status=201, errors=(400, 401, 422, 429, 503))
 def create_session():

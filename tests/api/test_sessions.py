@@ -107,3 +107,17 @@ def test_expired_token_is_401(app, agent):
         assert agent.get("/api/v1/workspace").status_code == 401
     finally:
         app.extensions["sessions"].ttl = app.config["SESSION_TTL"]
+
+
+def test_repeated_sign_in_attempts_are_rate_limited_with_429(app, client):
+    app.config["SESSION_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [client.post("/api/v1/session", json={
+            "finesse": {"id": "agent1", "authorization": basic("agent1", "wrong")}}).status_code
+            for _ in range(4)]
+        other_agent = client.post("/api/v1/session", json={
+            "finesse": {"id": "agent2", "authorization": basic("agent2", "password2")}})
+    finally:
+        app.config["SESSION_RATE_LIMIT"] = "20 per minute"
+    assert statuses == [401, 401, 401, 429]
+    assert other_agent.status_code == 201
