@@ -7,6 +7,7 @@ outlives any client and is shared by the web processes, the RQ worker and the Fl
 Its data (RDB snapshot and append-only file) stays in the given directory, so queued and
 scheduled jobs survive a restart (O2, O3).
 """
+
 import fcntl
 import os
 import socket
@@ -54,12 +55,14 @@ def start_embedded_redis(directory):
     the same moment from starting two servers on the same data files.
     """
     directory = os.path.abspath(directory)
-    os.makedirs(directory, exist_ok=True)
     socket_path = os.path.join(directory, SOCKET_NAME)
     url = "unix://" + socket_path
     if len(socket_path.encode()) > MAX_SOCKET_PATH:
-        raise RuntimeError(f"the embedded Redis socket path is too long for a unix socket: "
-                           f"{socket_path}; use a shorter directory or set REDIS_URL")
+        raise RuntimeError(
+            f"the embedded Redis socket path is too long for a unix socket: "
+            f"{socket_path}; use a shorter directory or set REDIS_URL"
+        )
+    os.makedirs(directory, exist_ok=True)
 
     with open(os.path.join(directory, "redis.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -68,18 +71,19 @@ def start_embedded_redis(directory):
         if os.path.exists(socket_path):
             os.unlink(socket_path)  # left behind by a server that died
         log_path = os.path.join(directory, "redis.log")
+        options = {
+            "port": "0",
+            "unixsocket": socket_path,
+            "unixsocketperm": "700",
+            "dir": directory,
+            "dbfilename": "redis.rdb",
+            "appendonly": "yes",
+            "daemonize": "no",
+            "logfile": log_path,
+        }
+        arguments = [word for name, value in options.items() for word in (f"--{name}", value)]
         process = subprocess.Popen(
-            [
-                redis_executable(),
-                "--port", "0",
-                "--unixsocket", socket_path,
-                "--unixsocketperm", "700",
-                "--dir", directory,
-                "--dbfilename", "redis.rdb",
-                "--appendonly", "yes",
-                "--daemonize", "no",
-                "--logfile", log_path,
-            ],
+            [redis_executable(), *arguments],
             stdin=subprocess.DEVNULL,
             # Its own session: a Ctrl-C in the terminal must not stop Redis before the
             # processes that use it have finished; the stop function stops it last.
@@ -109,8 +113,9 @@ def _wait_until_ready(process, socket_path, log_path):
         if time.monotonic() > deadline:
             process.kill()
             process.wait()
-            raise _start_error(socket_path, f"did not answer PING within {START_TIMEOUT:.0f} s",
-                               log_path)
+            raise _start_error(
+                socket_path, f"did not answer PING within {START_TIMEOUT:.0f} s", log_path
+            )
         time.sleep(0.05)
 
 
@@ -121,8 +126,9 @@ def _start_error(socket_path, problem, log_path):
             tail = "".join(log.readlines()[-10:])
     except OSError:
         tail = "(no log)\n"
-    return RuntimeError(f"the embedded Redis ({socket_path}) {problem}; "
-                        f"last lines of {log_path}:\n{tail}")
+    return RuntimeError(
+        f"the embedded Redis ({socket_path}) {problem}; last lines of {log_path}:\n{tail}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+# Context Desk: `make run` starts everything, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: venv run harness test lint fmt bench gadget clean
+
+venv: $(VENV)/.installed
+
+# Re-installs whenever the package metadata or its dependencies change.
+$(VENV)/.installed: setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Context Desk needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[test,dev]"
+	touch $@
+
+run: venv
+	$(BIN)/python -m server.runner
+
+harness: venv
+	HARNESS=1 $(BIN)/python -m server.runner
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+fmt: venv
+	$(BIN)/ruff format .
+
+bench: venv
+	@test -f bench/run.py || { echo "bench/run.py does not exist yet: no benchmarks to run" >&2; exit 1; }
+	$(BIN)/python bench/run.py --quick
+
+gadget: venv
+	mkdir -p build
+	$(BIN)/flask --app server gadget-xml > build/gadget.xml.tmp || { rm -f build/gadget.xml.tmp; exit 1; }
+	mv build/gadget.xml.tmp build/gadget.xml
+	@echo "wrote build/gadget.xml"
+
+# Keeps .venv and instance/ (the local database and Redis data).
+clean:
+	rm -rf build .pytest_cache .ruff_cache *.egg-info test-artifacts
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,170 @@
+"""`make run`: migrate, seed, then run the web server and the RQ worker until stopped (O1).
+
+Without `REDIS_URL` it starts the embedded Redis under `instance/` and hands its URL to every
+child, so the web processes, the worker and the commands share one store.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from server.embedded import start_embedded_redis
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INSTANCE = os.environ.get("INSTANCE_PATH", os.path.join(ROOT, "instance"))  # as create_app
+BIN = os.path.dirname(sys.executable)  # the virtualenv's scripts: flask, gunicorn, rq
+HEALTH_TIMEOUT = 30
+STOP_TIMEOUT = 20  # the worker finishes its current job on SIGTERM
+
+stopping = []
+
+
+def on_signal(signum, frame):
+    """Remember the request to stop; the main loop stops the children."""
+    stopping.append(signum)
+
+
+def say(message):
+    print(f"runner: {message}", file=sys.stderr, flush=True)
+
+
+def without_password(url):
+    """The URL as it may be printed: any password replaced by ***."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+# No proxy: an HTTP_PROXY in the environment must not catch requests to the local server.
+direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def answers_health(base_url):
+    try:
+        with direct.open(base_url + "/healthz", timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def print_urls(public, env):
+    database = env.get("DATABASE_URL") or os.path.join(INSTANCE, "context-desk.sqlite3")
+    embedded = " (embedded)" if env["REDIS_URL"].startswith("unix://" + INSTANCE) else ""
+    print(
+        f"""
+Context Desk is running.
+  Care Desktop     {public}/
+  Finesse harness  {public}/harness/
+  Gadget           {public}/gadget.xml
+  API              {public}/api/v1/openapi.json
+  Database         {without_password(database)}
+  Redis            {without_password(env["REDIS_URL"])}{embedded}
+Ctrl-C stops it.""",
+        flush=True,
+    )
+    if env.get("HARNESS") == "1":
+        print(f"\nOpen the mock Finesse desktop: {public}/harness/\n", flush=True)
+
+
+def stop_all(children):
+    """Ask every child to stop gracefully, then kill the ones that do not."""
+    for process in children.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for name, process in children.items():
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{name} did not stop within {STOP_TIMEOUT} s; killing it")
+            process.kill()
+            process.wait()
+
+
+def serve(env, host, port, public):
+    """Run gunicorn and the RQ worker; return the exit status once stopped or one dies."""
+    web = [os.path.join(BIN, "gunicorn"), "server:create_app()", f"--bind={host}:{port}"]
+    web += ["--worker-class=gthread", f"--threads={env.get('WEB_THREADS', '32')}"]
+    web += [f"--workers={env.get('WEB_WORKERS', '1')}", "--graceful-timeout=5"]
+    web += ["--timeout=0"]  # websockets hold a thread for as long as they are open
+    worker = [os.path.join(BIN, "rq"), "worker", "--with-scheduler", "--url", env["REDIS_URL"]]
+    worker += env.get("RQ_QUEUES", "default").replace(",", " ").split()
+    commands = {"web server": web, "worker": worker}
+    # Own sessions: a Ctrl-C reaches only the runner, which stops each child once, gracefully
+    # (a second SIGINT would make the RQ worker abandon its current job).
+    children = {
+        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        for name, command in commands.items()
+    }
+    deadline = time.monotonic() + HEALTH_TIMEOUT
+    announced = False
+    status = 0
+    try:
+        while not stopping:
+            dead = [(name, p.returncode) for name, p in children.items() if p.poll() is not None]
+            if dead:
+                say(f"the {dead[0][0]} exited with status {dead[0][1]}; stopping")
+                status = 1
+                break
+            if not announced:
+                if answers_health(public):
+                    print_urls(public, env)
+                    announced = True
+                elif time.monotonic() > deadline:
+                    say(
+                        f"the web server did not answer {public}/healthz within "
+                        f"{HEALTH_TIMEOUT} s; stopping"
+                    )
+                    status = 1
+                    break
+            time.sleep(0.5)
+    finally:
+        stop_all(children)
+    return status
+
+
+def main():
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    # A wildcard bind is served on every interface; links must name one that answers.
+    public = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
+    os.makedirs(INSTANCE, exist_ok=True)
+
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.setdefault("PUBLIC_URL", public)
+    env.setdefault("FINESSE_URL", public)  # in development the service mocks Finesse's REST API
+    if env.get("HARNESS") == "1":
+        env.setdefault("MOCK_FINESSE", "1")
+    stop_redis = None
+    try:
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"], stop_redis = start_embedded_redis(INSTANCE)
+        for command in ("migrate", "seed-demo"):
+            if stopping:
+                return 0
+            result = subprocess.run(
+                [os.path.join(BIN, "flask"), "--app", "server", command],
+                check=False,
+                cwd=ROOT,
+                env=env,
+            )
+            if result.returncode != 0 and not stopping:
+                say(f"`flask --app server {command}` failed with status {result.returncode}")
+                return 1
+        return 0 if stopping else serve(env, host, port, public)
+    finally:
+        if stop_redis:
+            stop_redis()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
