@@ -8,7 +8,7 @@ def now():
     """Return the current time as a naive UTC datetime (how the database stores it)."""
     if _override is not None:
         return _override()
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 def set_clock(func):

@@ -16,7 +16,7 @@ sock = Sock()
 
 
 def _caller():
-    """Rate limits count per address and claimed user, so one agent's typos don't lock out a site."""
+    """Rate limits count per address and claimed user: one agent's typos don't lock out a site."""
     body = request.get_json(silent=True) if request.is_json else None
     claimed = ""
     if isinstance(body, dict):

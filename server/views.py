@@ -1,7 +1,7 @@
 """Shaping service results into the API's composite outputs."""
 from server.models import Request
-from server.services.activities import tags_of
 from server.schemas import InteractionOut, JourneyItemOut, WorkspaceOut, identity_of_customer
+from server.services.activities import tags_of
 
 
 def _customer_and_identity(customer):

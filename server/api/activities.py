@@ -4,7 +4,15 @@ from flask import g
 from server.api import bp, dump, load_body, load_query, operation, page
 from server.auth import login_required
 from server.schemas import (
-    ActivityOut, ActivityPatch, CommentIn, CommentOut, CommentPage, MoveIn, PageQuery, TagIn)
+    ActivityOut,
+    ActivityPatch,
+    CommentIn,
+    CommentOut,
+    CommentPage,
+    MoveIn,
+    PageQuery,
+    TagIn,
+)
 from server.services import activities
 
 

@@ -4,8 +4,17 @@ from flask import g
 from server.api import bp, dump, load_body, load_query, operation, page
 from server.auth import login_required
 from server.schemas import (
-    CustomerIn, CustomerOut, CustomerPatch, JourneyPage, PageQuery, RequestIn, RequestOut,
-    RequestsQuery, SearchPage, SearchQuery)
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+    JourneyPage,
+    PageQuery,
+    RequestIn,
+    RequestOut,
+    RequestsQuery,
+    SearchPage,
+    SearchQuery,
+)
 from server.services import customers, journey
 from server.services import requests as requests_service
 from server.views import journey_items

@@ -4,7 +4,13 @@ from flask import g
 from server.api import bp, dump, load_body, operation
 from server.auth import login_required
 from server.schemas import (
-    ActivityOut, InteractionIn, InteractionOut, WorkspaceCloseIn, WorkspaceOpenIn, WorkspaceOut)
+    ActivityOut,
+    InteractionIn,
+    InteractionOut,
+    WorkspaceCloseIn,
+    WorkspaceOpenIn,
+    WorkspaceOut,
+)
 from server.services import interactions, workspace
 from server.views import interaction_view, workspace_view
 

@@ -67,7 +67,8 @@ def _operation(view, info, path_params):
     for status in info["errors"]:
         operation["responses"][str(status)] = {
             "description": "Problem",
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}}
     return operation
 
 

@@ -6,8 +6,7 @@ from server.errors import Conflict, Invalid, NotFound
 from server.models import Activity, Comment, Request, Tag
 from server.services import requests as requests_service
 from server.services.paging import Page, decode_cursor, encode_cursor
-from server.services.records import (
-    bump, get_or_404, record_change, unit_of_work, update_versioned)
+from server.services.records import bump, get_or_404, record_change, unit_of_work, update_versioned
 
 
 def get_activity(activity_id):
@@ -50,7 +49,8 @@ def add_tag(agent_id, activity_id, name):
             outbox.changed("activity", activity, agent_id)
     except pw.IntegrityError:
         raise Conflict(f'The tag "{name}" is already on this activity.',
-                       type_="/problems/duplicate-tag", errors={"name": ["Already on this activity."]}) from None
+                       type_="/problems/duplicate-tag",
+                       errors={"name": ["Already on this activity."]}) from None
     return activity
 
 

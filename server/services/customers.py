@@ -4,8 +4,7 @@ from server.errors import Conflict
 from server.models import Activity, Customer, Request
 from server.services import identity as ids
 from server.services.paging import Page, decode_cursor, encode_cursor
-from server.services.records import (
-    get_or_404, record_change, unit_of_work, update_versioned)
+from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
 
 IDENTITY_COLUMNS = {"phone": Customer.phone, "email": Customer.email, "chat": Customer.chat}
 
@@ -124,7 +123,7 @@ def search(text, cursor=None, limit=20):
 
 
 def _prefix(column, text):
-    """`column` starts with `text`, written as a range so both SQLite and PostgreSQL use the index."""
+    """`column` starts with `text`, as a range so that SQLite and PostgreSQL both use the index."""
     return (column >= text) & (column < text + "\U0010ffff")
 
 
