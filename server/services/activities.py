@@ -108,7 +108,8 @@ def update_activity(agent_id, activity_id, version, data):
         requests_service.touch(activity.request_id, at)
         record_change(agent_id, "activity", activity.id, "updated",
                       customer_id=activity.customer_id, request_id=activity.request_id,
-                      activity_id=activity.id, data={"fields": sorted(data)})
+                      activity_id=activity.id,
+                      data={"fields": sorted(data), "version": activity.version})
         outbox.changed("activity", activity, agent_id)
     return activity
 

@@ -85,7 +85,7 @@ def update_customer(agent_id, customer_id, version, data):
         customer = update_versioned(Customer, int(customer_id), version, updated_at=now(),
                                     **values)
         record_change(agent_id, "customer", customer.id, "updated", customer_id=customer.id,
-                      data={"fields": sorted(data)})
+                      data={"fields": sorted(data), "version": customer.version})
         outbox.changed("customer", customer, agent_id)
     return customer
 

@@ -37,7 +37,7 @@ def update_request(agent_id, request_id, version, data):
                                    last_activity_at=at, **values)
         record_change(agent_id, "request", request.id, action, customer_id=request.customer_id,
                       request_id=request.id, journey=action != "updated",
-                      data={"fields": sorted(values)})
+                      data={"fields": sorted(values), "version": request.version})
         outbox.changed("request", request, agent_id)
     return request
 
