@@ -8,8 +8,10 @@ from server import config
 
 def create_app(test_config=None):
     """Build the service: settings, stores, blueprints, error handlers, commands."""
-    app = Flask(__name__, instance_path=os.environ.get(
-        "INSTANCE_PATH", os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance")))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # What browsers load (the widget, the gadget's bridge, the harness) is the repository's static/.
+    app = Flask(__name__, static_folder=os.path.join(root, "static"),
+                instance_path=os.environ.get("INSTANCE_PATH", os.path.join(root, "instance")))
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment())
     if test_config:
@@ -26,8 +28,7 @@ def create_app(test_config=None):
 
 def register_extensions(app):
     from server import auth
-    from server.extensions import (
-        limiter, migrate, open_database, redis_store, sock, sqlite_url)
+    from server.extensions import limiter, migrate, open_database, redis_store, sock, sqlite_url
     from server.models import database
 
     redis_store.init_app(app)

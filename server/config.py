@@ -1,6 +1,9 @@
 """Settings: defaults here, then the environment, then a test mapping."""
 import os
 
+# The widget's languages (C10); the first is the fallback for any other locale.
+LOCALES = ("en", "nl", "fr", "tr")
+
 DEFAULTS = {
     "SECRET_KEY": "dev-only-secret-change-me",
     "DATABASE_URL": None,  # None: a SQLite file under the instance folder
