@@ -27,7 +27,7 @@ def create_app(test_config=None):
 
 
 def register_extensions(app):
-    from server import auth
+    from server import auth, cors
     from server.extensions import limiter, migrate, open_database, redis_store, sock, sqlite_url
     from server.models import database
 
@@ -39,6 +39,7 @@ def register_extensions(app):
     sock.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    cors.init_app(app)
 
     @app.before_request
     def connect_database():

@@ -2,6 +2,7 @@
 (REDIS_URL, or the embedded one) and a real HTTP server for the Finesse verification path."""
 import base64
 import os
+import socket
 import threading
 
 import peewee as pw
@@ -43,8 +44,8 @@ def database_url(tmp_path_factory):
 class LiveServer:
     """The app served over real HTTP on a free port, in a thread."""
 
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+    def __init__(self, app, port=0):
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -56,20 +57,29 @@ class LiveServer:
         self.server.shutdown()
 
 
+def free_port():
+    """A port nothing listens on now (the OS picks it), to serve the app on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, redis_url, database_url):
     os.environ["INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    # The port first: settings read at start-up (CORS origins) see the final PUBLIC_URL.
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "MOCK_FINESSE": True,
-        "PUBLIC_URL": "http://127.0.0.1:1",  # replaced below by the live server's URL
+        "PUBLIC_URL": url,
+        "FINESSE_URL": url,
     })
-    live = LiveServer(app).start()
-    app.config.update(PUBLIC_URL=live.url, FINESSE_URL=live.url)
-    app.extensions["sessions"].finesse_url = live.url
+    live = LiveServer(app, port).start()
     app.live_server = live
     yield app
     live.stop()
