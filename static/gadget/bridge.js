@@ -1,0 +1,482 @@
+/*
+ * Context Desk's Finesse bridge (F2): runs in the gadget's own document, where Finesse's
+ * JavaScript library is, and tells the Context Desk service what the agent answered,
+ * accepted, opened and ended. It signs the agent in with the credentials Finesse gives the
+ * gadget, embeds the widget (see gadget/CONTRACT.md) and keeps the gadget's height right.
+ *
+ * Voice: user.getDialogs(); a call counts once the agent's participant is ACTIVE, and ends
+ * on DROPPED. Chat and email: user.getMediaList() -> getMedia({id: mrd}) for each MRD named
+ * on the gadget URL (?chatMrd=..&emailMrd=..) -> media.getMediaDialogs(); a task counts once
+ * ACCEPTED or ACTIVE, and ends on CLOSED. Dialogs that exist when the gadget loads (the agent
+ * refreshed mid-call) are processed too; no dialog is posted twice.
+ */
+var finesse = window.finesse || {};
+finesse.modules = finesse.modules || {};
+
+finesse.modules.ContextDesk = (function () {
+  "use strict";
+
+  // Agent participant states after the call was answered (a reload can find it held).
+  var CALL_ANSWERED = {ACTIVE: true, HELD: true, WRAP_UP: true};
+  var CALL_ENDED = {DROPPED: true, FAILED: true};
+  var TASK_ACCEPTED = {ACCEPTED: true, ACTIVE: true, PAUSED: true, WRAPPING_UP: true,
+                       INTERRUPTED: true};
+  var TASK_ENDED = {CLOSED: true};
+  var INTERACTION_STATE = {call: "answered", chat: "accepted", email: "opened"};
+  var SESSION_REFRESH_AT = 0.75;  // of the session's lifetime, as for Finesse's SSO tokens
+  var RETRY_DELAYS = [1000, 3000, 10000, 30000];
+  var LOCALES = {en: true, nl: true, fr: true, tr: true};
+
+  var s = {
+    started: false, config: null, prefs: null, user: null, publicUrl: "", apiBase: "",
+    locale: "en", container: null, mrds: {}, session: null, token: null, refreshTimer: null,
+    dialogs: {}, widget: "none", log: []
+  };
+
+  // Small helpers
+
+  function log(message) {
+    s.log.push(new Date().toISOString() + " " + message);
+    if (s.log.length > 100) { s.log.shift(); }
+    var logger = finesse.cslogger && finesse.cslogger.ClientLogger;
+    if (logger && logger.log) { try { logger.log("ContextDesk: " + message); } catch (e) { /* logging never breaks the gadget */ } }
+  }
+
+  function msg(key) {
+    return (s.prefs && s.prefs.getMsg(key)) || key;
+  }
+
+  function adjustHeight() {
+    if (window.gadgets && gadgets.window && gadgets.window.adjustHeight) {
+      gadgets.window.adjustHeight();
+    }
+  }
+
+  function dismissLoading() {
+    if (window.gadgets && gadgets.loadingindicator && gadgets.loadingindicator.dismiss) {
+      gadgets.loadingindicator.dismiss();
+    }
+  }
+
+  function language(locale) {
+    var lang = String(locale || "en").split(/[_-]/)[0].toLowerCase();
+    return LOCALES[lang] ? lang : "en";
+  }
+
+  /** The MRD ids per medium, from the gadget URL in the layout (?chatMrd=5000&emailMrd=5001). */
+  function mediaRoutingDomains() {
+    var found = {};
+    var sources = [window.location.search];
+    var params = window.gadgets && gadgets.util && gadgets.util.getUrlParameters ?
+      gadgets.util.getUrlParameters() : {};
+    if (params.url) { sources.unshift(String(params.url).split("?")[1] || ""); }
+    sources.forEach(function (query) {
+      var search = new URLSearchParams(query.replace(/^\?/, ""));
+      [["chatMrd", "chat"], ["emailMrd", "email"]].forEach(function (pair) {
+        (search.get(pair[0]) || "").split(",").forEach(function (id) {
+          id = id.trim();
+          if (id && !found[id]) { found[id] = pair[1]; }
+        });
+      });
+    });
+    return found;
+  }
+
+  // Status messages in the gadget (never a raw server page)
+
+  function showStatus(text, options) {
+    options = options || {};
+    var box = s.container.querySelector(".cd-gadget__status");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "cd-gadget__status";
+      box.setAttribute("role", "status");
+      s.container.insertBefore(box, s.container.firstChild);
+    }
+    box.textContent = text || "";
+    box.hidden = !text;
+    box.className = "cd-gadget__status" + (options.error ? " cd-gadget__status--error" : "");
+    if (options.retry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "cd-gadget__retry";
+      button.textContent = msg("retry");
+      button.addEventListener("click", options.retry);
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(button);
+    }
+    adjustHeight();
+  }
+
+  /** What a failed response says, for a person: the problem's detail, else a plain message. */
+  function problemText(response, fallback) {
+    var body = response.body;
+    if (body && typeof body === "object" && body.detail) { return String(body.detail); }
+    return fallback;
+  }
+
+  // The service's API
+
+  function request(method, path, body, retried) {
+    var headers = {"Accept": "application/json"};
+    if (s.token) { headers.Authorization = "Bearer " + s.token; }
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    return fetch(s.apiBase + path, {
+      method: method, headers: headers, mode: "cors", credentials: "omit",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      var parse = type.indexOf("json") >= 0 ?
+        response.json().catch(function () { return null; }) : Promise.resolve(null);
+      return parse.then(function (data) { return {status: response.status, body: data}; });
+    }).then(function (response) {
+      // A session that ran out early (clock skew, revoked): sign in again, once.
+      if (response.status === 401 && path !== "/session" && !retried) {
+        return signIn().then(function () { return request(method, path, body, true); });
+      }
+      return response;
+    });
+  }
+
+  // Session (F3): Finesse's credentials for our own short-lived token
+
+  function finesseAuthorization() {
+    var config = s.config;
+    var sso = config.systemAuthMode === "SSO" || (!config.authorization && config.authToken);
+    return sso ? "Bearer " + config.authToken : "Basic " + config.authorization;
+  }
+
+  function signIn() {
+    if (s.session) { return s.session; }
+    s.session = request("POST", "/session", {
+      finesse: {id: s.config.id, authorization: finesseAuthorization()}
+    }).then(function (response) {
+      if (response.status !== 201) {
+        var error = new Error(problemText(response, "HTTP " + response.status));
+        error.status = response.status;
+        throw error;
+      }
+      s.token = response.body.token;
+      scheduleRefresh(response.body.expires_at);
+      if (s.widget === "started") { window.ContextDesk.widget.setToken(s.token); }
+      log("signed in as " + s.config.id);
+      return s.token;
+    });
+    s.session.catch(function () { /* the caller shows it */ }).then(function () { s.session = null; });
+    return s.session;
+  }
+
+  function scheduleRefresh(expiresAt) {
+    clearTimeout(s.refreshTimer);
+    var lifetime = Date.parse(expiresAt) - Date.now();
+    if (!(lifetime > 0)) { lifetime = 60 * 1000; }  // a skewed clock: a 401 re-signs anyway
+    s.refreshTimer = setTimeout(function () {
+      signIn().catch(function (error) { log("session refresh failed: " + error.message); });
+    }, Math.max(1000, lifetime * SESSION_REFRESH_AT));
+  }
+
+  function showSignInError(error) {
+    if (error.status === 401 || error.status === 403) {
+      showStatus(msg("auth_refused"), {error: true, retry: start});
+    } else {
+      showStatus(msg("unreachable"), {error: true, retry: start});
+    }
+    dismissLoading();
+    log("sign-in failed: " + error.message);
+  }
+
+  // The widget (gadget/CONTRACT.md): its fragment, scripts, then start()
+
+  function loadScriptsOf(fragment) {
+    var scripts = Array.prototype.slice.call(fragment.querySelectorAll("script"));
+    return scripts.reduce(function (previous, old) {
+      return previous.then(function () {
+        return new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          var src = old.getAttribute("src");
+          old.parentNode.removeChild(old);
+          if (src && document.querySelector("script[src=\"" + src.replace(/"/g, "") + "\"]")) {
+            resolve();  // loaded by an earlier start
+            return;
+          }
+          if (src) {
+            script.src = src;
+            script.onload = resolve;
+            script.onerror = function () { reject(new Error("could not load " + src)); };
+          } else {
+            script.textContent = old.textContent;
+          }
+          document.head.appendChild(script);
+          if (!src) { resolve(); }
+        });
+      });
+    }, Promise.resolve());
+  }
+
+  function loadWidget() {
+    s.widget = "loading";
+    var url = s.publicUrl + "/widget/?fragment=1&locale=" + encodeURIComponent(s.locale);
+    return fetch(url, {mode: "cors", credentials: "omit"}).then(function (response) {
+      if (!response.ok) { throw new Error("the widget answered HTTP " + response.status); }
+      return response.text();
+    }).then(function (html) {
+      var holder = document.createElement("div");
+      holder.className = "cd-gadget__widget";
+      holder.innerHTML = html;
+      var pending = loadScriptsOf(holder);
+      var old = s.container.querySelector(".cd-gadget__widget");
+      if (old) { old.parentNode.removeChild(old); }
+      s.container.appendChild(holder);
+      return pending;
+    }).then(function () {
+      var widget = window.ContextDesk && window.ContextDesk.widget;
+      if (!widget || !widget.start) { throw new Error("the widget's script did not load"); }
+      widget.start({apiBase: s.apiBase, publicUrl: s.publicUrl, token: s.token,
+                    locale: s.locale, onResize: adjustHeight});
+      s.widget = "started";
+      showStatus("");
+      dismissLoading();
+      log("widget started");
+    }).catch(function (error) {
+      s.widget = "failed";
+      log("widget failed: " + error.message);
+      showStatus(msg("widget_failed"), {error: true, retry: start});
+      dismissLoading();
+    });
+  }
+
+  function refreshWidget() {
+    if (s.widget === "started" && window.ContextDesk.widget.refresh) {
+      window.ContextDesk.widget.refresh();
+    }
+  }
+
+  /** Sign in, then show the widget; the retry buttons call this again. */
+  function start() {
+    showStatus(msg("signing_in"));
+    return signIn().then(function () {
+      showStatus(msg("loading"));
+      flushPending();
+      return loadWidget();
+    }, showSignInError);
+  }
+
+  // Interactions: each Finesse dialog becomes one POST /interactions, then one /end
+
+  function identityOf(entry, dialog) {
+    var from = String(dialog.getFromAddress() || "").trim();
+    if (entry.medium === "call") {
+      // An outbound call's "from" is the agent's own line: the customer is the one called.
+      if (s.user && from && from === s.user.getExtension() && dialog.getToAddress) {
+        from = String(dialog.getToAddress() || "").trim();
+      }
+      // Hidden numbers arrive empty or as words ("anonymous", "restricted"): unknown customer.
+      return /\d/.test(from) ? {phone: from} : {};
+    }
+    if (!from) { return {}; }
+    if (from.indexOf("@") > 0) { return {email: from}; }
+    return entry.medium === "chat" ? {chat: from} : {};
+  }
+
+  function propertiesOf(dialog) {
+    var properties = {};
+    var media = (dialog.getMediaProperties && dialog.getMediaProperties()) || {};
+    Object.keys(media).forEach(function (key) {
+      var value = media[key];
+      if (value !== null && value !== "" && typeof value !== "object") {
+        properties[key] = String(value).slice(0, 2000);
+      }
+    });
+    return properties;
+  }
+
+  function agentParticipantState(dialog) {
+    var extension = s.user && s.user.getExtension();
+    var participants = (dialog.getParticipants && dialog.getParticipants()) || [];
+    for (var i = 0; i < participants.length; i += 1) {
+      if (participants[i].mediaAddress === extension) { return participants[i].state; }
+    }
+    return null;
+  }
+
+  function phaseOf(entry, dialog) {
+    var state = dialog.getState();
+    if (entry.medium === "call") {
+      var mine = agentParticipantState(dialog);
+      if (CALL_ENDED[state] || mine === "DROPPED" || mine === "FAILED") { return "ended"; }
+      return CALL_ANSWERED[mine] ? "answered" : "ringing";
+    }
+    if (TASK_ENDED[state]) { return "ended"; }
+    return TASK_ACCEPTED[state] ? "answered" : "ringing";
+  }
+
+  /** Follow one dialog: from Finesse's collection load, its add event or a media's dialogs. */
+  function track(dialog, medium) {
+    var id = dialog.getId();
+    var entry = s.dialogs[id];
+    if (!entry) {
+      entry = s.dialogs[id] = {id: id, medium: medium, status: "new", attempt: 0};
+    }
+    if (entry.dialog !== dialog) {  // the same id can come as a new object after a reload
+      entry.dialog = dialog;
+      dialog.addHandler("change", function () { review(entry); });
+    }
+    review(entry);
+  }
+
+  function untrack(dialog) {
+    var entry = s.dialogs[dialog.getId()];
+    if (entry) { entry.gone = true; review(entry); }
+  }
+
+  function review(entry) {
+    var phase = entry.gone ? "ended" : phaseOf(entry, entry.dialog);
+    if (phase === "answered" && entry.status === "new") { post(entry); }
+    if (phase === "ended") {
+      entry.endWanted = true;
+      if (entry.status === "new") { entry.status = "ended"; }  // never answered: nothing to record
+      if (entry.status === "posted") { finish(entry); }
+    }
+  }
+
+  function retryLater(entry) {
+    var delay = RETRY_DELAYS[Math.min(entry.attempt, RETRY_DELAYS.length - 1)];
+    entry.attempt += 1;
+    setTimeout(function () { review(entry); }, delay);
+  }
+
+  function post(entry) {
+    if (!s.token) { entry.status = "new"; return; }  // start() posts it once signed in
+    var dialog = entry.dialog;
+    var body = {medium: entry.medium, source_id: entry.id, identity: identityOf(entry, dialog),
+                state: INTERACTION_STATE[entry.medium], properties: propertiesOf(dialog)};
+    var media = (dialog.getMediaProperties && dialog.getMediaProperties()) || {};
+    if (typeof media.subject === "string") { body.subject = media.subject.slice(0, 2000); }
+    entry.status = "posting";
+    request("POST", "/interactions", body).then(function (response) {
+      if (response.status === 200 || response.status === 201) {
+        entry.status = "posted";
+        entry.activityId = response.body.activity && response.body.activity.id;
+        log("recorded " + entry.medium + " " + entry.id);
+        refreshWidget();
+        if (entry.endWanted) { finish(entry); }
+      } else if (response.status >= 500 || response.status === 429 || response.status === 401) {
+        entry.status = "new";
+        retryLater(entry);
+      } else {
+        entry.status = "failed";
+        showStatus(msg("not_recorded") + " " + problemText(response, "HTTP " + response.status),
+                   {error: true});
+      }
+    }, function (error) {
+      log("recording " + entry.id + " failed: " + error.message);
+      entry.status = "new";
+      retryLater(entry);
+    });
+  }
+
+  function finish(entry) {
+    entry.status = "ending";
+    request("POST", "/interactions/" + encodeURIComponent(entry.id) + "/end").then(
+      function (response) {
+        if (response.status === 200 || response.status === 404) {
+          entry.status = "ended";
+          log("ended " + entry.medium + " " + entry.id);
+          refreshWidget();
+        } else {
+          entry.status = "posted";
+          retryLater(entry);
+        }
+      }, function () { entry.status = "posted"; retryLater(entry); });
+  }
+
+  /** Dialogs seen before the session existed. */
+  function flushPending() {
+    Object.keys(s.dialogs).forEach(function (id) { review(s.dialogs[id]); });
+  }
+
+  // Finesse: the user, its voice dialogs, its chat and email media
+
+  function watchCollection(collection, medium) {
+    var all = (collection && collection.getCollection && collection.getCollection()) || {};
+    Object.keys(all).forEach(function (id) { track(all[id], medium); });
+  }
+
+  function watchMedia(mediaList) {
+    Object.keys(s.mrds).forEach(function (mrdId) {
+      var medium = s.mrds[mrdId];
+      mediaList.getMedia({
+        id: mrdId,
+        onLoad: function (media) {
+          media.getMediaDialogs({
+            onLoad: function (dialogs) { watchCollection(dialogs, medium); },
+            onCollectionAdd: function (dialog) { track(dialog, medium); },
+            onCollectionDelete: untrack
+          });
+        },
+        onError: function (error) {
+          log("media " + mrdId + " unavailable: " + JSON.stringify(error && error.status));
+        }
+      });
+    });
+  }
+
+  function onUserLoad(user) {
+    s.user = user;
+    log("Finesse user " + user.getId() + " at extension " + user.getExtension());
+    user.getDialogs({
+      onLoad: function (dialogs) { watchCollection(dialogs, "call"); },
+      onCollectionAdd: function (dialog) { track(dialog, "call"); },
+      onCollectionDelete: untrack
+    });
+    if (Object.keys(s.mrds).length) {
+      user.getMediaList({onLoad: watchMedia});
+    }
+  }
+
+  /** Begin: called from gadgets.HubSettings.onConnect with {publicUrl, container}. */
+  function init(options) {
+    if (s.started) { return; }
+    s.started = true;
+    s.container = options.container || document.getElementById("context-desk");
+    s.publicUrl = String(options.publicUrl).replace(/\/+$/, "");
+    s.apiBase = s.publicUrl + "/api/v1";
+    s.prefs = new gadgets.Prefs();
+    if (!window.finesse || !finesse.gadget || !finesse.restservices) {
+      showStatus(msg("no_finesse"), {error: true});
+      dismissLoading();
+      return;
+    }
+    s.config = finesse.gadget.Config;
+    s.locale = language(s.config.locale);
+    s.mrds = mediaRoutingDomains();
+    if (gadgets.window.setTitle) { gadgets.window.setTitle(msg("title")); }
+    if (finesse.cslogger && finesse.cslogger.ClientLogger && gadgets.Hub) {
+      finesse.cslogger.ClientLogger.init(gadgets.Hub, "ContextDesk");
+    }
+    finesse.clientservices.ClientServices.init(s.config, false);
+    var services = finesse.containerservices.ContainerServices.init();
+    // adjustHeight does nothing while the tab is hidden: measure again when it shows.
+    services.addHandler(finesse.containerservices.ContainerServices.Topics.ACTIVE_TAB,
+                        adjustHeight);
+    if (services.makeActiveTabReq) { services.makeActiveTabReq(); }
+    new finesse.restservices.User({
+      id: s.config.id,
+      onLoad: onUserLoad,
+      onError: function (error) { log("Finesse user did not load: " + JSON.stringify(error)); }
+    });
+    start();
+  }
+
+  /** What the bridge knows, for the harness and for support: no credentials, no token. */
+  function status() {
+    var dialogs = {};
+    Object.keys(s.dialogs).forEach(function (id) {
+      dialogs[id] = {medium: s.dialogs[id].medium, status: s.dialogs[id].status};
+    });
+    return {signedIn: !!s.token, locale: s.locale, mrds: s.mrds, widget: s.widget,
+            dialogs: dialogs, log: s.log.slice()};
+  }
+
+  return {init: init, status: status};
+}());
