@@ -86,4 +86,8 @@ def end(agent_id, source_id):
                           activity_id=activity.id)
             activity = Activity.get_by_id(activity.id)
             outbox.changed("activity", activity, agent_id)
+            # The agent's Open list shows the interaction as over (C8 closes it there).
+            outbox.add({"type": "interaction", "to": agent_id, "action": "ended",
+                        "customer_id": str(activity.customer_id),
+                        "activity_id": str(activity.id)})
     return activity

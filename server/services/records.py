@@ -3,6 +3,8 @@ import json
 import logging
 import threading
 
+import peewee as pw
+
 from server.clock import now
 from server.errors import NotFound, Stale
 from server.extensions import redis_client
@@ -11,6 +13,16 @@ from server.models import Change, database
 log = logging.getLogger(__name__)
 
 EVENTS_CHANNEL = "context-desk:events"
+
+
+def events_channel(client):
+    """The live-events channel of the client's Redis database.
+
+    Pub/sub ignores database numbers: two deployments (or test runs) sharing one Redis server
+    on different databases would hear each other's events on one channel name.
+    """
+    db = client.connection_pool.connection_kwargs.get("db") or 0
+    return EVENTS_CHANNEL if int(db) == 0 else f"{EVENTS_CHANNEL}:{db}"
 
 
 def get_or_404(model, record_id, kind=None):
@@ -74,13 +86,25 @@ class Outbox:
             return
         for event in self.events:
             try:
-                client.publish(EVENTS_CHANNEL, json.dumps(event))
+                client.publish(events_channel(client), json.dumps(event))
             except Exception:  # a lost live event must never undo a committed change
                 log.exception("could not publish %s", event.get("type"))
         self.events.clear()
 
 
 _local = threading.local()
+
+
+def write_transaction():
+    """A transaction that will write; on SQLite it takes the write lock when it begins.
+
+    SQLite's default (deferred) transaction starts as a reader; when two of them then write,
+    one fails at once with "database is locked" instead of waiting. `BEGIN IMMEDIATE` makes
+    concurrent units of work queue for the lock (up to busy_timeout) as PostgreSQL's do.
+    """
+    if isinstance(database.obj, pw.SqliteDatabase):
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()
 
 
 class unit_of_work:
@@ -94,7 +118,7 @@ class unit_of_work:
         self.outer = getattr(_local, "outbox", None) is None
         if self.outer:
             _local.outbox = Outbox()
-        self.transaction = database.atomic()
+        self.transaction = write_transaction()
         self.transaction.__enter__()
         return _local.outbox
 

@@ -20,7 +20,7 @@ def open_for(agent_id, customer_id, activity_id, outbox):
     if not updated:
         WorkspaceEntry.create(agent=agent_id, customer=customer_id, activity=activity_id,
                               status="open", updated_at=at)
-    outbox.add({"type": "interaction", "agent": agent_id, "action": "opened",
+    outbox.add({"type": "interaction", "to": agent_id, "action": "opened",
                 "customer_id": str(customer_id),
                 "activity_id": str(activity_id) if activity_id else None})
 
@@ -67,5 +67,5 @@ def close(agent_id, customer_id=None, activity_id=None):
                   .execute())
         if not closed:
             raise NotFound("open customer", customer_id)
-        outbox.add({"type": "interaction", "agent": agent_id, "action": "closed",
+        outbox.add({"type": "interaction", "to": agent_id, "action": "closed",
                     "customer_id": str(customer_id)})

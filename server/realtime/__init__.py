@@ -1,0 +1,82 @@
+"""Live events over a WebSocket at `/ws` (C3, D5): a thin adapter over the hub.
+
+A browser connects with `?token=<session token>` from an allowed Origin, says which records
+it has on screen (`watch`/`unwatch`) and when its agent types (`typing`), and receives
+`changed`, `presence`, `interaction`, `offer`, `state` and `message` events as JSON.
+"""
+import socket
+
+from flask import Blueprint, current_app, g, request
+from simple_websocket import ConnectionClosed
+
+from server import cors
+from server.auth import sessions
+from server.errors import Problem
+from server.extensions import redis_client, sock
+from server.models import database
+from server.realtime.hub import Hub
+from server.services.sessions import Unauthorized
+
+bp = Blueprint("realtime", __name__)
+
+IDLE_WAIT = 30  # seconds; the loop wakes sooner for every message in or out
+MAX_MESSAGE = 16 * 1024  # bytes a browser message may have (ours are a few dozen)
+
+
+def init_app(app):
+    """Register `/ws` and this process's hub (its subscriber starts with the first socket)."""
+    app.config["SOCK_SERVER_OPTIONS"] = {"max_message_size": MAX_MESSAGE,
+                                         **app.config["SOCK_SERVER_OPTIONS"]}
+    app.extensions["live"] = Hub(redis_client())
+    app.register_blueprint(bp)
+
+
+def hub():
+    return current_app.extensions["live"]
+
+
+@bp.before_request
+def admit():
+    """Only an agent's page from an allowed origin may open a socket: 403 / 401 before the
+    upgrade, so a page elsewhere cannot ride on an agent's token (cross-site WebSocket hijack)."""
+    # The same origins as the API's CORS: the Finesse desktop host(s) and the service's own.
+    if not cors.is_allowed(request.headers.get("Origin")):
+        raise Problem(403, "Live events are only for pages from an allowed origin.",
+                      type_="/problems/forbidden-origin")
+    token = request.args.get("token")
+    if not token:
+        raise Unauthorized("Connect with ?token=<session token>.")
+    g.agent, g.session_id = sessions().agent_for(token)
+    # A socket lives for hours: it must not hold a pooled database connection all that time.
+    if g.pop("opened_database", False) and not database.is_closed():
+        database.close()
+
+
+@sock.route("/ws", bp=bp)
+def live(ws):
+    """Pass browser messages to the hub and queued events to the browser, until it goes."""
+    agent = g.agent
+    connection = hub().connect(agent.id, agent.name, g.session_id,
+                               wake=ws.event, cut_off=lambda: _shut(ws))
+    try:
+        while ws.connected and not connection.closed:
+            # ws.event is set by simple-websocket for each incoming message and by the hub for
+            # each queued event; receive(timeout=0) clears it once nothing is left to read.
+            ws.event.wait(IDLE_WAIT)
+            while (text := ws.receive(timeout=0)) is not None:
+                hub().receive(connection, text)
+            for message in connection.take():
+                ws.send(message)
+    except (ConnectionClosed, OSError):
+        pass  # the browser went away; nothing to tell it
+    finally:
+        hub().disconnect(connection)
+
+
+def _shut(ws):
+    """Cut a socket off, even while its thread is blocked sending to a browser that reads
+    nothing: shutting the TCP socket makes that send fail at once."""
+    try:
+        ws.sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass

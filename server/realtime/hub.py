@@ -1,0 +1,375 @@
+"""The live hub of one web process: its sockets, what they watch, and its Redis subscriber.
+
+Every process runs one subscriber thread (started with the first socket) on the events
+channel, and passes each event to its own sockets. An event is only queued for a socket,
+never sent from the subscriber thread: each socket's own thread sends, so a browser that
+reads slowly stalls nobody else, and one whose queue fills up is cut off (it reconnects and
+re-checks what it shows).
+"""
+import collections
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+
+import redis as redis_lib
+
+from server.models import Agent, database
+from server.realtime import protocol
+from server.services import presence
+from server.services.records import events_channel
+from server.services.sessions import SESSION_KEY
+
+log = logging.getLogger(__name__)
+
+QUEUE_LIMIT = 200  # events waiting for one socket before it counts as too slow
+MAX_WATCHES = 500  # records one socket may have on screen
+TYPING_EVERY = 1.0  # seconds between two "typing" announcements of one socket
+TICK_EVERY = 10  # seconds between presence refreshes and session checks
+RETRY_FIRST, RETRY_MAX = 0.2, 5.0  # back-off while Redis is away
+SUBSCRIBE_WAIT = 3.0  # seconds a new socket waits for this process's subscription
+
+
+class Connection:
+    """One socket of an agent on this process, and the events waiting to be sent to it."""
+
+    def __init__(self, agent_id, name, session_id=None, *, wake=None, cut_off=None,
+                 limit=QUEUE_LIMIT):
+        self.id = uuid.uuid4().hex
+        self.agent_id = agent_id
+        self.name = name
+        self.session_id = session_id
+        self.watching = set()
+        self.closed = False
+        self.last_typing = 0.0
+        self._wake = wake or threading.Event()
+        self._cut_off = cut_off or (lambda: None)
+        self._limit = limit
+        self._pending = collections.deque()
+        self._lock = threading.Lock()
+
+    def offer(self, message):
+        """Queue a message (text) for the socket; a socket that is too far behind is cut off."""
+        with self._lock:
+            if self.closed:
+                return False
+            if len(self._pending) >= self._limit:
+                self.closed = True
+                self._pending.clear()
+            else:
+                self._pending.append(message)
+        if self.closed:
+            log.warning("live socket of %s fell %d events behind; cutting it off",
+                        self.agent_id, self._limit)
+            self.close()
+            return False
+        self._wake.set()
+        return True
+
+    def take(self):
+        """Everything queued so far, oldest first (for the socket's own thread to send)."""
+        with self._lock:
+            messages = list(self._pending)
+            self._pending.clear()
+        return messages
+
+    def close(self):
+        """Stop the socket: its thread leaves its loop, even if it is stuck sending."""
+        self.closed = True
+        try:
+            self._cut_off()
+        except OSError:
+            pass
+        self._wake.set()
+
+
+class Hub:
+    """This process's sockets and its subscription to the events every process publishes."""
+
+    def __init__(self, redis, *, queue_limit=QUEUE_LIMIT, tick_every=TICK_EVERY):
+        self.redis = redis
+        self.queue_limit = queue_limit
+        self.tick_every = tick_every
+        self.subscribed = threading.Event()  # set while the subscription is live
+        self.subscriptions = 0  # how many times it (re)subscribed, for tests and logs
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._reset()
+
+    def _reset(self):
+        self._by_agent = collections.defaultdict(set)
+        self._watchers = collections.defaultdict(set)
+        self._names = {}
+        self._thread = None
+        self._pid = os.getpid()
+        self.client_name = f"context-desk-live-{self._pid}-{uuid.uuid4().hex[:8]}"
+
+    # Sockets
+
+    def connect(self, agent_id, name, session_id=None, **options):
+        """Register a new socket of an agent and make sure this process is subscribed."""
+        options.setdefault("limit", self.queue_limit)
+        connection = Connection(agent_id, name, session_id, **options)
+        self.start()
+        # The first socket of a process waits for the subscription, so that the changes the
+        # browser hears of from its first "watching" on are not published into the void.
+        self.subscribed.wait(SUBSCRIBE_WAIT)
+        with self._lock:
+            self._by_agent[agent_id].add(connection)
+            self._names[agent_id] = name
+        return connection
+
+    def sockets(self, agent_id=None):
+        """How many sockets this process has open (for one agent, or for all)."""
+        with self._lock:
+            if agent_id is not None:
+                return len(self._by_agent.get(agent_id, ()))
+            return sum(len(group) for group in self._by_agent.values())
+
+    def watching(self, kind, record_id):
+        """How many of this process's sockets have this record on screen."""
+        with self._lock:
+            return len(self._watchers.get((kind, str(record_id)), ()))
+
+    def disconnect(self, connection):
+        """Forget a socket that closed; the customers it showed learn that the agent left."""
+        connection.closed = True
+        with self._lock:
+            self._by_agent[connection.agent_id].discard(connection)
+            if not self._by_agent[connection.agent_id]:
+                del self._by_agent[connection.agent_id]
+            watched = list(connection.watching)
+            for key in watched:
+                self._forget_watch(connection, key)
+        for kind, record_id in watched:
+            if kind == "customer":
+                self._left(connection, record_id)
+
+    def _forget_watch(self, connection, key):
+        connection.watching.discard(key)
+        self._watchers[key].discard(connection)
+        if not self._watchers[key]:
+            del self._watchers[key]
+
+    def receive(self, connection, text):
+        """Act on one message from a browser: watch, unwatch or typing."""
+        try:
+            message = protocol.parse_client_message(text)
+        except protocol.BadMessage as error:
+            connection.offer(json.dumps({"type": "error", "detail": str(error)}))
+            return
+        key = (message["kind"], message["id"])
+        if message["type"] == "watch":
+            self.watch(connection, *key)
+            # The acknowledgement tells the browser that changes from now on will reach it.
+            connection.offer(json.dumps({"type": "watching", "kind": key[0], "id": key[1]}))
+        elif message["type"] == "unwatch":
+            self.unwatch(connection, *key)
+        else:
+            self.typing(connection, *key, message["field"])
+
+    def watch(self, connection, kind, record_id):
+        """The socket shows this record now: it gets its changes (and, for a customer, presence)."""
+        key = (kind, str(record_id))
+        with self._lock:
+            if key in connection.watching:
+                return False
+            if len(connection.watching) >= MAX_WATCHES:
+                connection.offer(json.dumps({"type": "error",
+                                             "detail": "Too many records on screen."}))
+                return False
+            connection.watching.add(key)
+            self._watchers[key].add(connection)
+        if kind == "customer":
+            self._guard(presence.arrive, self.redis, key[1], connection.agent_id,
+                        connection.name, connection.id)
+            self._guard(presence.announce, self.redis, key[1])
+        return True
+
+    def unwatch(self, connection, kind, record_id):
+        key = (kind, str(record_id))
+        with self._lock:
+            if key not in connection.watching:
+                return False
+            self._forget_watch(connection, key)
+        if kind == "customer":
+            self._left(connection, key[1])
+        return True
+
+    def typing(self, connection, kind, record_id, field, at=None):
+        """The agent types in a field: the customer's other watchers see "editing"."""
+        at = time.monotonic() if at is None else at
+        if at - connection.last_typing < TYPING_EVERY:
+            return False  # a burst of keystrokes is one announcement
+        connection.last_typing = at
+        with database.connection_context():
+            customer_id = presence.customer_of(kind, record_id)
+        if customer_id is None or ("customer", str(customer_id)) not in connection.watching:
+            return False
+        self._guard(presence.typing, self.redis, customer_id, connection.agent_id,
+                    connection.name, kind, record_id, field)
+        self._guard(presence.announce, self.redis, customer_id)
+        return True
+
+    def _left(self, connection, customer_id):
+        self._guard(presence.leave, self.redis, customer_id, connection.agent_id,
+                    connection.name, connection.id)
+        self._guard(presence.announce, self.redis, customer_id)
+
+    def _guard(self, function, *args):
+        """Presence is a courtesy: Redis being away must not break the socket."""
+        try:
+            return function(*args)
+        except redis_lib.RedisError:
+            log.warning("presence: %s failed; Redis is away", function.__name__)
+            return None
+
+    # Events
+
+    def deliver(self, event):
+        """Queue one event for every socket of this process that should get it."""
+        if event.get("type") == "changed" and event.get("by") and "by_name" not in event:
+            event["by_name"] = self.name_of(event["by"])
+        with self._lock:
+            targets = protocol.recipients(event, self._watchers, self._by_agent)
+        encoded = {}
+        for connection, message in targets:
+            text = encoded.get(id(message))
+            if text is None:
+                text = encoded[id(message)] = json.dumps(message)
+            connection.offer(text)
+        return len(targets)
+
+    def broadcast(self, message):
+        """Queue one message for every socket of this process."""
+        text = json.dumps(message)
+        with self._lock:
+            connections = [c for group in self._by_agent.values() for c in group]
+        for connection in connections:
+            connection.offer(text)
+
+    def name_of(self, agent_id):
+        """An agent's display name, for "changed by …" (cached: names rarely change)."""
+        name = self._names.get(agent_id)
+        if name is None:
+            try:
+                with database.connection_context():
+                    agent = Agent.get_or_none(Agent.id == agent_id)
+            except Exception:  # the name is a nicety; the event still goes out
+                log.exception("could not look up agent %s", agent_id)
+                return agent_id
+            name = self._names[agent_id] = agent.name if agent else agent_id
+        return name
+
+    # The subscriber
+
+    def start(self):
+        """Start this process's subscriber thread, once (again in a forked child)."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._reset()  # forked: the parent's thread and sockets are not ours
+            if self._thread is None:
+                self._stopping.clear()
+                self._thread = threading.Thread(target=self._listen, name="live-subscriber",
+                                                daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout=5):
+        self._stopping.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        self._thread = None
+        self.subscribed.clear()
+
+    def _subscriber_client(self):
+        """A client of its own for the subscription, named so operators (and tests) can find it."""
+        pool = self.redis.connection_pool
+        kwargs = {**pool.connection_kwargs, "client_name": self.client_name}
+        return redis_lib.Redis(connection_pool=type(pool)(
+            connection_class=pool.connection_class, **kwargs))
+
+    def _listen(self):
+        """Listen on the events channel for ever, resubscribing after Redis restarts or drops."""
+        retry = RETRY_FIRST
+        client = self._subscriber_client()
+        while not self._stopping.is_set():
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.subscribe(events_channel(self.redis))
+                if self.subscriptions:
+                    log.warning("live events: subscribed again after losing Redis")
+                    # Events published meanwhile are lost: browsers re-check what they show.
+                    self.broadcast({"type": "resync"})
+                self.subscriptions += 1
+                self.subscribed.set()
+                retry = RETRY_FIRST
+                self._follow(pubsub)
+            except (redis_lib.ConnectionError, redis_lib.TimeoutError, OSError) as error:
+                self.subscribed.clear()
+                log.warning("live events: Redis connection lost (%s); retrying in %.1f s",
+                            error, retry)
+                self._stopping.wait(retry)
+                retry = min(retry * 2, RETRY_MAX)
+            finally:
+                try:
+                    pubsub.close()
+                except Exception:  # closing a connection that is already gone
+                    pass
+        client.close()
+        self.subscribed.clear()
+
+    def _follow(self, pubsub):
+        """Pass on events until the connection fails; a PING unanswered for a tick means a
+        silent network drop (no reset ever arrives), which counts as a failure too."""
+        next_tick = time.monotonic() + self.tick_every
+        awaiting_pong = False
+        while not self._stopping.is_set():
+            message = pubsub.get_message(timeout=1.0)
+            if message is not None:
+                if message["type"] == "message":
+                    self._deliver_raw(message["data"])
+                elif message["type"] == "pong":
+                    awaiting_pong = False
+            if time.monotonic() >= next_tick:
+                if awaiting_pong:
+                    raise redis_lib.ConnectionError("Redis did not answer PING")
+                pubsub.ping("live-check")
+                awaiting_pong = True
+                next_tick = time.monotonic() + self.tick_every
+                self.tick()
+
+    def _deliver_raw(self, data):
+        try:
+            event = json.loads(data)
+        except ValueError:
+            log.warning("live events: ignored a message that is not JSON")
+            return
+        if isinstance(event, dict):
+            try:
+                self.deliver(event)
+            except Exception:  # one bad event must not stop the subscriber
+                log.exception("live events: could not deliver %s", event.get("type"))
+
+    def tick(self):
+        """Every few seconds: keep this process's agents present and drop ended sessions."""
+        with self._lock:
+            connections = [c for group in self._by_agent.values() for c in group]
+        seats = [(key[1], c.agent_id, c.name, c.id)
+                 for c in connections for key in list(c.watching) if key[0] == "customer"]
+        try:
+            if seats:
+                for customer_id in presence.refresh(self.redis, seats):
+                    presence.announce(self.redis, customer_id)
+            with_session = [c for c in connections if c.session_id]
+            if with_session:
+                pipe = self.redis.pipeline()
+                for connection in with_session:
+                    pipe.exists(SESSION_KEY + connection.session_id)
+                for connection, alive in zip(with_session, pipe.execute(), strict=True):
+                    if not alive:  # signed out or expired: the socket ends with the session
+                        connection.close()
+        except redis_lib.RedisError:
+            log.warning("live events: presence refresh skipped; Redis is away")
