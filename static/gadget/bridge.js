@@ -2,13 +2,14 @@
  * Context Desk's Finesse bridge (F2): runs in the gadget's own document, where Finesse's
  * JavaScript library is, and tells the Context Desk service what the agent answered,
  * accepted, opened and ended. It signs the agent in with the credentials Finesse gives the
- * gadget, embeds the widget (see gadget/CONTRACT.md) and keeps the gadget's height right.
+ * gadget (F3), embeds the widget (gadget/CONTRACT.md) and keeps the gadget's height right.
  *
- * Voice: user.getDialogs(); a call counts once the agent's participant is ACTIVE, and ends
- * on DROPPED. Chat and email: user.getMediaList() -> getMedia({id: mrd}) for each MRD named
- * on the gadget URL (?chatMrd=..&emailMrd=..) -> media.getMediaDialogs(); a task counts once
- * ACCEPTED or ACTIVE, and ends on CLOSED. Dialogs that exist when the gadget loads (the agent
- * refreshed mid-call) are processed too; no dialog is posted twice.
+ * Voice: user.getDialogs(); a call counts once the agent's participant is ACTIVE, and ends on
+ * DROPPED. Chat and email: user.getMediaList() -> getMedia({id}) for each Media Routing
+ * Domain on the gadget URL (?mrd=5000,5001; chat or email by the domain's media type, or
+ * forced as 5000:chat) -> media.getMediaDialogs(); a task counts once ACCEPTED or ACTIVE, and
+ * ends on CLOSED. Dialogs that exist when the gadget loads (the agent refreshed mid-call) are
+ * processed too; the service records each dialog id once, so a reload never duplicates.
  */
 var finesse = window.finesse || {};
 finesse.modules = finesse.modules || {};
@@ -16,7 +17,7 @@ finesse.modules = finesse.modules || {};
 finesse.modules.ContextDesk = (function () {
   "use strict";
 
-  // Agent participant states after the call was answered (a reload can find it held).
+  // Agent participant states once the call was answered (a reload can find it held).
   var CALL_ANSWERED = {ACTIVE: true, HELD: true, WRAP_UP: true};
   var CALL_ENDED = {DROPPED: true, FAILED: true};
   var TASK_ACCEPTED = {ACCEPTED: true, ACTIVE: true, PAUSED: true, WRAPPING_UP: true,
@@ -26,6 +27,7 @@ finesse.modules.ContextDesk = (function () {
   var SESSION_REFRESH_AT = 0.75;  // of the session's lifetime, as for Finesse's SSO tokens
   var RETRY_DELAYS = [1000, 3000, 10000, 30000];
   var LOCALES = {en: true, nl: true, fr: true, tr: true};
+  var MAX_TEXT = 2000;  // the service's limit for every text field (C4)
 
   var s = {
     started: false, config: null, prefs: null, user: null, publicUrl: "", apiBase: "",
@@ -39,7 +41,9 @@ finesse.modules.ContextDesk = (function () {
     s.log.push(new Date().toISOString() + " " + message);
     if (s.log.length > 100) { s.log.shift(); }
     var logger = finesse.cslogger && finesse.cslogger.ClientLogger;
-    if (logger && logger.log) { try { logger.log("ContextDesk: " + message); } catch (e) { /* logging never breaks the gadget */ } }
+    try {
+      if (logger && logger.log) { logger.log("ContextDesk: " + message); }
+    } catch (error) { /* logging never breaks the gadget */ }
   }
 
   function msg(key) {
@@ -63,29 +67,33 @@ finesse.modules.ContextDesk = (function () {
     return LOCALES[lang] ? lang : "en";
   }
 
-  /** The MRD ids per medium, from the gadget URL in the layout (?chatMrd=5000&emailMrd=5001). */
+  function mediumFromName(name) {
+    if (/mail/i.test(name || "")) { return "email"; }
+    if (/chat/i.test(name || "")) { return "chat"; }
+    return null;
+  }
+
+  /**
+   * The MRDs to follow, from the gadget URL in the layout (Finesse passes it to the gadget's
+   * frame as its `url` parameter): {"5000": null, "5001": "email"}; null means "by the
+   * domain's media type".
+   */
   function mediaRoutingDomains() {
     var found = {};
-    var sources = [window.location.search];
     var params = window.gadgets && gadgets.util && gadgets.util.getUrlParameters ?
       gadgets.util.getUrlParameters() : {};
-    if (params.url) { sources.unshift(String(params.url).split("?")[1] || ""); }
-    sources.forEach(function (query) {
-      var search = new URLSearchParams(query.replace(/^\?/, ""));
-      [["chatMrd", "chat"], ["emailMrd", "email"]].forEach(function (pair) {
-        (search.get(pair[0]) || "").split(",").forEach(function (id) {
-          id = id.trim();
-          if (id && !found[id]) { found[id] = pair[1]; }
-        });
-      });
+    var query = params.url ? String(params.url).split("?")[1] || "" : window.location.search;
+    var list = new URLSearchParams(query.replace(/^\?/, "")).get("mrd") || "";
+    list.split(",").forEach(function (item) {
+      var parts = item.trim().split(":");
+      if (/^\d+$/.test(parts[0])) { found[parts[0]] = mediumFromName(parts[1]); }
     });
     return found;
   }
 
-  // Status messages in the gadget (never a raw server page)
+  // Status line in the gadget (never a raw server page)
 
-  function showStatus(text, options) {
-    options = options || {};
+  function statusBox() {
     var box = s.container.querySelector(".cd-gadget__status");
     if (!box) {
       box = document.createElement("p");
@@ -93,6 +101,12 @@ finesse.modules.ContextDesk = (function () {
       box.setAttribute("role", "status");
       s.container.insertBefore(box, s.container.firstChild);
     }
+    return box;
+  }
+
+  function showStatus(text, options) {
+    options = options || {};
+    var box = statusBox();
     box.textContent = text || "";
     box.hidden = !text;
     box.className = "cd-gadget__status" + (options.error ? " cd-gadget__status--error" : "");
@@ -108,6 +122,31 @@ finesse.modules.ContextDesk = (function () {
     adjustHeight();
   }
 
+  /** Without the widget, the agent still sees which interactions are being recorded. */
+  function showCurrent() {
+    var list = s.container.querySelector(".cd-gadget__current");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "cd-gadget__current";
+      list.setAttribute("aria-label", msg("current"));
+      s.container.insertBefore(list, statusBox().nextSibling);
+    }
+    list.innerHTML = "";
+    var shown = s.widget === "started" ? [] : Object.keys(s.dialogs).filter(function (id) {
+      var status = s.dialogs[id].status;
+      return status === "posting" || status === "posted";
+    });
+    shown.forEach(function (id) {
+      var entry = s.dialogs[id];
+      var item = document.createElement("li");
+      item.textContent = msg(entry.medium) + ": " + (entry.who || msg("unknown_customer")) +
+        (entry.status === "posted" ? " · " + msg("recorded") : "");
+      list.appendChild(item);
+    });
+    list.hidden = !shown.length;
+    adjustHeight();
+  }
+
   /** What a failed response says, for a person: the problem's detail, else a plain message. */
   function problemText(response, fallback) {
     var body = response.body;
@@ -119,7 +158,7 @@ finesse.modules.ContextDesk = (function () {
 
   function request(method, path, body, retried) {
     var headers = {"Accept": "application/json"};
-    if (s.token) { headers.Authorization = "Bearer " + s.token; }
+    if (s.token && path !== "/session") { headers.Authorization = "Bearer " + s.token; }
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     return fetch(s.apiBase + path, {
       method: method, headers: headers, mode: "cors", credentials: "omit",
@@ -158,11 +197,14 @@ finesse.modules.ContextDesk = (function () {
       }
       s.token = response.body.token;
       scheduleRefresh(response.body.expires_at);
-      if (s.widget === "started") { window.ContextDesk.widget.setToken(s.token); }
+      if (s.widget === "started" && window.ContextDesk.widget.setToken) {
+        window.ContextDesk.widget.setToken(s.token);
+      }
       log("signed in as " + s.config.id);
       return s.token;
     });
-    s.session.catch(function () { /* the caller shows it */ }).then(function () { s.session = null; });
+    var clear = function () { s.session = null; };
+    s.session.then(clear, clear);
     return s.session;
   }
 
@@ -176,11 +218,8 @@ finesse.modules.ContextDesk = (function () {
   }
 
   function showSignInError(error) {
-    if (error.status === 401 || error.status === 403) {
-      showStatus(msg("auth_refused"), {error: true, retry: start});
-    } else {
-      showStatus(msg("unreachable"), {error: true, retry: start});
-    }
+    var refused = error.status === 401 || error.status === 403;
+    showStatus(msg(refused ? "auth_refused" : "unreachable"), {error: true, retry: start});
     dismissLoading();
     log("sign-in failed: " + error.message);
   }
@@ -192,22 +231,26 @@ finesse.modules.ContextDesk = (function () {
     return scripts.reduce(function (previous, old) {
       return previous.then(function () {
         return new Promise(function (resolve, reject) {
-          var script = document.createElement("script");
           var src = old.getAttribute("src");
+          var type = old.getAttribute("type");
+          if (type && !/javascript|module/i.test(type)) { resolve(); return; }  // data blocks
           old.parentNode.removeChild(old);
-          if (src && document.querySelector("script[src=\"" + src.replace(/"/g, "") + "\"]")) {
-            resolve();  // loaded by an earlier start
-            return;
-          }
+          var loaded = Array.prototype.some.call(document.scripts, function (script) {
+            return src && script.getAttribute("src") === src;
+          });
+          if (loaded) { resolve(); return; }  // by an earlier start
+          var script = document.createElement("script");
+          if (type) { script.type = type; }
           if (src) {
             script.src = src;
-            script.onload = resolve;
+            script.onload = function () { resolve(); };
             script.onerror = function () { reject(new Error("could not load " + src)); };
+            document.head.appendChild(script);
           } else {
             script.textContent = old.textContent;
+            document.head.appendChild(script);
+            resolve();
           }
-          document.head.appendChild(script);
-          if (!src) { resolve(); }
         });
       });
     }, Promise.resolve());
@@ -223,11 +266,10 @@ finesse.modules.ContextDesk = (function () {
       var holder = document.createElement("div");
       holder.className = "cd-gadget__widget";
       holder.innerHTML = html;
-      var pending = loadScriptsOf(holder);
       var old = s.container.querySelector(".cd-gadget__widget");
       if (old) { old.parentNode.removeChild(old); }
       s.container.appendChild(holder);
-      return pending;
+      return loadScriptsOf(holder);
     }).then(function () {
       var widget = window.ContextDesk && window.ContextDesk.widget;
       if (!widget || !widget.start) { throw new Error("the widget's script did not load"); }
@@ -235,17 +277,20 @@ finesse.modules.ContextDesk = (function () {
                     locale: s.locale, onResize: adjustHeight});
       s.widget = "started";
       showStatus("");
+      showCurrent();
       dismissLoading();
       log("widget started");
     }).catch(function (error) {
       s.widget = "failed";
       log("widget failed: " + error.message);
       showStatus(msg("widget_failed"), {error: true, retry: start});
+      showCurrent();
       dismissLoading();
     });
   }
 
   function refreshWidget() {
+    showCurrent();
     if (s.widget === "started" && window.ContextDesk.widget.refresh) {
       window.ContextDesk.widget.refresh();
     }
@@ -266,15 +311,12 @@ finesse.modules.ContextDesk = (function () {
   function identityOf(entry, dialog) {
     var from = String(dialog.getFromAddress() || "").trim();
     if (entry.medium === "call") {
-      // An outbound call's "from" is the agent's own line: the customer is the one called.
-      if (s.user && from && from === s.user.getExtension() && dialog.getToAddress) {
-        from = String(dialog.getToAddress() || "").trim();
-      }
       // Hidden numbers arrive empty or as words ("anonymous", "restricted"): unknown customer.
       return /\d/.test(from) ? {phone: from} : {};
     }
     if (!from) { return {}; }
-    if (from.indexOf("@") > 0) { return {email: from}; }
+    // A chat handle that is an email address finds the customer by that address (C1b).
+    if (/^[^@\s]+@[^@\s]+$/.test(from)) { return {email: from}; }
     return entry.medium === "chat" ? {chat: from} : {};
   }
 
@@ -283,8 +325,8 @@ finesse.modules.ContextDesk = (function () {
     var media = (dialog.getMediaProperties && dialog.getMediaProperties()) || {};
     Object.keys(media).forEach(function (key) {
       var value = media[key];
-      if (value !== null && value !== "" && typeof value !== "object") {
-        properties[key] = String(value).slice(0, 2000);
+      if (value !== null && value !== undefined && value !== "" && typeof value !== "object") {
+        properties[key] = String(value).slice(0, MAX_TEXT);
       }
     });
     return properties;
@@ -303,7 +345,7 @@ finesse.modules.ContextDesk = (function () {
     var state = dialog.getState();
     if (entry.medium === "call") {
       var mine = agentParticipantState(dialog);
-      if (CALL_ENDED[state] || mine === "DROPPED" || mine === "FAILED") { return "ended"; }
+      if (CALL_ENDED[state] || CALL_ENDED[mine]) { return "ended"; }
       return CALL_ANSWERED[mine] ? "answered" : "ringing";
     }
     if (TASK_ENDED[state]) { return "ended"; }
@@ -346,18 +388,21 @@ finesse.modules.ContextDesk = (function () {
   }
 
   function post(entry) {
-    if (!s.token) { entry.status = "new"; return; }  // start() posts it once signed in
+    if (!s.token) { return; }  // start() posts it once signed in
     var dialog = entry.dialog;
-    var body = {medium: entry.medium, source_id: entry.id, identity: identityOf(entry, dialog),
-                state: INTERACTION_STATE[entry.medium], properties: propertiesOf(dialog)};
-    var media = (dialog.getMediaProperties && dialog.getMediaProperties()) || {};
-    if (typeof media.subject === "string") { body.subject = media.subject.slice(0, 2000); }
+    var identity = identityOf(entry, dialog);
+    var properties = propertiesOf(dialog);
+    var body = {medium: entry.medium, source_id: entry.id, identity: identity,
+                state: INTERACTION_STATE[entry.medium], properties: properties};
+    if (properties.subject) { body.subject = properties.subject; }
+    entry.who = identity.phone || identity.email || identity.chat || "";
     entry.status = "posting";
+    showCurrent();
     request("POST", "/interactions", body).then(function (response) {
       if (response.status === 200 || response.status === 201) {
         entry.status = "posted";
-        entry.activityId = response.body.activity && response.body.activity.id;
-        log("recorded " + entry.medium + " " + entry.id);
+        entry.attempt = 0;
+        log("recorded " + entry.medium + " " + entry.id + " (" + response.status + ")");
         refreshWidget();
         if (entry.endWanted) { finish(entry); }
       } else if (response.status >= 500 || response.status === 429 || response.status === 401) {
@@ -397,23 +442,33 @@ finesse.modules.ContextDesk = (function () {
 
   // Finesse: the user, its voice dialogs, its chat and email media
 
-  function watchCollection(collection, medium) {
+  function watchCollection(collection, follow) {
     var all = (collection && collection.getCollection && collection.getCollection()) || {};
-    Object.keys(all).forEach(function (id) { track(all[id], medium); });
+    Object.keys(all).forEach(function (id) { follow(all[id]); });
+  }
+
+  /** Finesse tells every media about every media dialog: keep this domain's own. */
+  function followMedia(media, forced) {
+    var mrdId = String(media.getId());
+    var follow = function (dialog) {
+      var properties = dialog.getMediaProperties() || {};
+      if (properties.mediaId !== undefined && String(properties.mediaId) !== mrdId) { return; }
+      var medium = forced || mediumFromName(dialog.getMediaType && dialog.getMediaType()) ||
+        mediumFromName(media.getName && media.getName()) || "chat";
+      track(dialog, medium);
+    };
+    media.getMediaDialogs({
+      onLoad: function (dialogs) { watchCollection(dialogs, follow); },
+      onCollectionAdd: follow,
+      onCollectionDelete: untrack
+    });
   }
 
   function watchMedia(mediaList) {
     Object.keys(s.mrds).forEach(function (mrdId) {
-      var medium = s.mrds[mrdId];
       mediaList.getMedia({
         id: mrdId,
-        onLoad: function (media) {
-          media.getMediaDialogs({
-            onLoad: function (dialogs) { watchCollection(dialogs, medium); },
-            onCollectionAdd: function (dialog) { track(dialog, medium); },
-            onCollectionDelete: untrack
-          });
-        },
+        onLoad: function (media) { followMedia(media, s.mrds[mrdId]); },
         onError: function (error) {
           log("media " + mrdId + " unavailable: " + JSON.stringify(error && error.status));
         }
@@ -424,14 +479,13 @@ finesse.modules.ContextDesk = (function () {
   function onUserLoad(user) {
     s.user = user;
     log("Finesse user " + user.getId() + " at extension " + user.getExtension());
+    var follow = function (dialog) { track(dialog, "call"); };
     user.getDialogs({
-      onLoad: function (dialogs) { watchCollection(dialogs, "call"); },
-      onCollectionAdd: function (dialog) { track(dialog, "call"); },
+      onLoad: function (dialogs) { watchCollection(dialogs, follow); },
+      onCollectionAdd: follow,
       onCollectionDelete: untrack
     });
-    if (Object.keys(s.mrds).length) {
-      user.getMediaList({onLoad: watchMedia});
-    }
+    if (Object.keys(s.mrds).length) { user.getMediaList({onLoad: watchMedia}); }
   }
 
   /** Begin: called from gadgets.HubSettings.onConnect with {publicUrl, container}. */
@@ -463,7 +517,9 @@ finesse.modules.ContextDesk = (function () {
     new finesse.restservices.User({
       id: s.config.id,
       onLoad: onUserLoad,
-      onError: function (error) { log("Finesse user did not load: " + JSON.stringify(error)); }
+      onError: function (error) {
+        log("Finesse user did not load: " + JSON.stringify(error && error.status));
+      }
     });
     start();
   }

@@ -1,0 +1,144 @@
+"""Playwright in Debian's Chromium against the mock Finesse harness on the live server.
+
+The harness is opened as `localhost` while the service's PUBLIC_URL says `127.0.0.1`: the
+gadget's document then has another origin than the service, as inside Finesse, so every call
+the bridge and the widget make is cross-origin (CORS).
+"""
+import os
+import time
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+                         "test-artifacts", "harness")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+def wait_until(condition, timeout=10.0, message="condition"):
+    """Poll `condition()` until it returns something truthy; return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        time.sleep(0.05)
+
+
+class Desktop:
+    """The harness page, driven as a developer playing agent and customer would."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.errors = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, path="/harness/"):
+        self.page.goto(self.base_url + path)
+        return self
+
+    def panel(self, number):
+        return self.page.locator(f'section[data-panel="{number}"]')
+
+    def sign_in(self, number, agent, password=None, locale="en_US", auth="basic"):
+        panel = self.panel(number)
+        panel.locator("[name=agent]").select_option(agent)
+        panel.locator("[name=password]").fill(password or "password" + agent[-1])
+        panel.locator("[name=locale]").select_option(locale)
+        panel.locator("[name=auth]").select_option(auth)
+        panel.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_selector(f"iframe#gadget-{number}")
+        wait_until(lambda: self.bridge(number) and self.bridge(number)["signedIn"],
+                   message=f"the gadget of panel {number} to sign in")
+
+    def frame(self, number):
+        handle = self.page.query_selector(f"iframe#gadget-{number}")
+        return handle.content_frame() if handle else None
+
+    def bridge(self, number):
+        """The bridge's own account of itself (no credentials in it)."""
+        frame = self.frame(number)
+        try:
+            return frame.evaluate(
+                "window.finesse && finesse.modules && finesse.modules.ContextDesk ? "
+                "finesse.modules.ContextDesk.status() : null") if frame else None
+        except Exception:  # the frame is navigating (reload)
+            return None
+
+    def dialog_status(self, number, dialog_id):
+        status = self.bridge(number)
+        return status and status["dialogs"].get(dialog_id, {}).get("status")
+
+    def wait_for_dialog(self, number, dialog_id, status):
+        wait_until(lambda: self.dialog_status(number, dialog_id) == status,
+                   message=f"dialog {dialog_id} to be {status} in panel {number}")
+
+    def harness(self, script):
+        return self.page.evaluate(script)
+
+    def call(self, number, caller=None):
+        """A call arrives from `caller` (None: a hidden number); returns the dialog id."""
+        panel = self.panel(number)
+        panel.locator("[name=hidden]").set_checked(caller is None)
+        if caller is not None:
+            panel.locator("[name=number]").fill(caller)
+        before = set(self.dialog_ids(number))
+        panel.get_by_role("button", name="Call arrives").click()
+        return wait_until(lambda: (set(self.dialog_ids(number)) - before or {None}).pop(),
+                          message="the call to arrive")
+
+    def task(self, number, medium, address, subject=""):
+        panel = self.panel(number)
+        panel.locator("[name=medium]").select_option(medium)
+        panel.locator("[name=address]").fill(address)
+        panel.locator("[name=subject]").fill(subject)
+        before = set(self.dialog_ids(number))
+        panel.get_by_role("button", name="Arrives", exact=True).click()
+        return wait_until(lambda: (set(self.dialog_ids(number)) - before or {None}).pop(),
+                          message=f"the {medium} to arrive")
+
+    def dialog_ids(self, number):
+        return self.panel(number).locator("[data-role=dialogs] li").evaluate_all(
+            "items => items.map(item => item.dataset.dialog)")
+
+    def act(self, number, action, dialog_id):
+        self.panel(number).locator(
+            f'button[data-action="{action}"][data-dialog="{dialog_id}"]').click()
+
+    def reload_gadget(self, number):
+        self.panel(number).get_by_role("button", name="Reload gadget").click()
+
+    def screenshot(self, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.page.screenshot(path=os.path.join(ARTIFACTS, name + ".png"), full_page=True)
+
+
+@pytest.fixture
+def harness_url(app):
+    """The harness at another loopback name than PUBLIC_URL (127.0.0.1): cross-origin."""
+    return f"http://localhost:{app.live_server.server.server_port}"
+
+
+@pytest.fixture
+def desktop(browser, harness_url):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    desktop = Desktop(page, harness_url).open()
+    yield desktop
+    context.close()
+    assert not desktop.errors, desktop.errors
