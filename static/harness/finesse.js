@@ -1,7 +1,7 @@
 /*
  * A stand-in for Cisco's finesse.js (F4), written for Context Desk's harness: Cisco's own file
  * may not be shipped. It implements the parts a gadget such as ours uses, with the names and
- * callback shapes of Finesse 11.6 to 12.6's JavaScript library:
+ * callback shapes of Finesse 11.5 to 12.6's JavaScript library:
  *
  *   finesse.gadget.Config                     id, authorization, authToken, locale, host, ...
  *   finesse.clientservices.ClientServices     init(config, false), registerOnConnectHandler, ...
