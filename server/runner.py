@@ -91,7 +91,7 @@ def stop_all(children):
 def serve(env, host, port, public):
     """Run gunicorn and the RQ worker; return the exit status once stopped or one dies."""
     web = [os.path.join(BIN, "gunicorn"), "server:create_app()", f"--bind={host}:{port}"]
-    web += ["--worker-class=gthread", f"--threads={env.get('WEB_THREADS', '32')}"]
+    web += ["--worker-class=gthread", f"--threads={env.get('WEB_THREADS', '600')}"]
     web += [f"--workers={env.get('WEB_WORKERS', '1')}", "--graceful-timeout=5"]
     web += ["--timeout=0"]  # websockets hold a thread for as long as they are open
     worker = [os.path.join(BIN, "rq"), "worker", "--with-scheduler", "--url", env["REDIS_URL"]]
