@@ -53,13 +53,14 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from server import api, gadget, health, realtime
+    from server import api, gadget, health, realtime, widget
     from server.harness import bp as harness_bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     gadget.init_app(app)
     realtime.init_app(app)
+    widget.init_app(app)
     if app.config["MOCK_FINESSE"]:
         app.register_blueprint(harness_bp)
 

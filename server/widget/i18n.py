@@ -1,0 +1,123 @@
+"""The widget's languages (C10): Babel catalogues, the agent's locale and dates per locale.
+
+The catalogues are kept as `.po` files under `gadget/translations/`; they are compiled to
+`.mo` into the instance folder when the service starts, so there is no build step and no
+compiled file that can fall behind its source.
+"""
+import os
+import tempfile
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import request
+from flask_babel import Babel, get_locale
+from flask_babel import get_timezone as current_timezone
+
+from server.config import LOCALES
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CATALOGUES = os.path.join(ROOT, "gadget", "translations")
+DEFAULT_LOCALE = LOCALES[0]
+DOMAIN = "messages"
+
+babel = Babel()
+
+
+def init_app(app):
+    """Compile the catalogues and let Flask-Babel pick the locale and time zone per request."""
+    compiled = os.path.join(app.instance_path, "translations")
+    compile_catalogues(compiled)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = compiled
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["day"] = day
+
+
+def catalogue_path(locale):
+    return os.path.join(CATALOGUES, locale, "LC_MESSAGES", DOMAIN + ".po")
+
+
+def compile_catalogues(target):
+    """Write each `.po` catalogue as `.mo` under `target` when the `.mo` is missing or older."""
+    for locale in os.listdir(CATALOGUES):
+        source = catalogue_path(locale)
+        if not os.path.isfile(source):
+            continue
+        folder = os.path.join(target, locale, "LC_MESSAGES")
+        compiled = os.path.join(folder, DOMAIN + ".mo")
+        if os.path.exists(compiled) and os.path.getmtime(compiled) >= os.path.getmtime(source):
+            continue
+        os.makedirs(folder, exist_ok=True)
+        with open(source, "rb") as po:
+            catalogue = read_po(po, locale=locale)
+        # Several processes may start at once: each writes its own file, then swaps it in.
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".mo")
+        with os.fdopen(handle, "wb") as mo:
+            write_mo(mo, catalogue)
+        os.replace(temporary, compiled)
+
+
+def select_locale():
+    """`?locale=` (Finesse's, e.g. `nl_NL`) when we have that language, else Accept-Language.
+
+    The widget's own requests send the agent's language as Accept-Language, so fragments
+    follow the Finesse locale rather than the browser's.
+    """
+    return match_locale(request.args.get("locale", "")) or (
+        request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE)
+
+
+def match_locale(wanted):
+    """`nl_NL`, `nl-BE` or `NL` → `nl`; None for a language we do not have."""
+    wanted = (wanted or "").strip().lower().replace("_", "-")
+    for candidate in (wanted, wanted.split("-")[0]):
+        if candidate in LOCALES:
+            return candidate
+    return None
+
+
+def select_timezone():
+    """The agent's time zone as the widget reports it (`X-Timezone`), else the default."""
+    name = request.headers.get("X-Timezone", "").strip()
+    if not name or len(name) > 64:
+        return None
+    try:
+        get_timezone(name)
+    except LookupError:
+        return None
+    return name
+
+
+def locale_code():
+    """The current language as a BCP 47 tag, for `lang` attributes."""
+    return str(get_locale() or DEFAULT_LOCALE).replace("_", "-")
+
+
+def _local(moment):
+    tz = current_timezone()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=get_timezone("UTC"))
+    return moment.astimezone(tz)
+
+
+def when(moment):
+    """A date and time as the agent's language writes it, to the minute (C10)."""
+    if moment is None:
+        return ""
+    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    local = _local(moment)
+    pattern = get_datetime_format("medium", locale=locale)
+    return (pattern.replace("'", "")
+            .replace("{1}", format_date(local, "medium", locale=locale))
+            .replace("{0}", format_time(local, "short", locale=locale)))
+
+
+def day(moment):
+    """A date alone, as the agent's language writes it."""
+    if moment is None:
+        return ""
+    return format_date(_local(moment), "medium", locale=get_locale() or DEFAULT_LOCALE)

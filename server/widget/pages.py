@@ -1,0 +1,79 @@
+"""The widget's page: the whole standalone page, or just the widget's markup for the gadget."""
+import os
+
+from flask import current_app, make_response, render_template, request
+from flask_babel import gettext as _
+
+from server.assets import asset_url
+from server.config import LOCALES
+from server.models import TAG_LIMIT, TEXT_LIMIT
+from server.widget import bp, i18n
+from server.widget.present import field_label
+
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "tr": "Türkçe"}
+
+STYLES = ("widget/widget.css",)
+# htmx first, then the widget; live.js (the live helper's) after the widget, once it exists.
+SCRIPTS = ("widget/vendor/htmx.min.js", "widget/widget.js", "widget/live.js")
+
+
+def widget_styles():
+    """The stylesheets a page embedding the widget links (absolute, versioned)."""
+    return [asset_url(name) for name in STYLES]
+
+
+def widget_scripts():
+    """The scripts a page embedding the widget loads, in order."""
+    return [asset_url(name) for name in SCRIPTS
+            if os.path.exists(os.path.join(current_app.static_folder, name))]
+
+
+def js_messages():
+    """The texts the widget's script shows, in the agent's language (from the catalogues)."""
+    count = "{count}"
+    return {
+        "charsLeft": _("Characters left: %(count)s", count=count),
+        "charsOver": _("%(count)s characters too many", count=count),
+        "tagTooLong": _("%(field)s: at most %(limit)s characters; this has %(count)s.",
+                        field=field_label("name_tag"), limit=TAG_LIMIT, count=count),
+        "tagDuplicate": _("“%(name)s” is already a tag of this interaction.", name="{name}"),
+        "tagLimit": TAG_LIMIT,
+        "textLimit": TEXT_LIMIT,
+        "sessionEnded": _("Your session has ended. Sign in again to go on."),
+        "network": _("Context Desk cannot be reached. Check the connection and try again."),
+        "notFound": _("This record no longer exists. The list has been refreshed."),
+        "failed": _("Something went wrong on our side. Try again in a moment."),
+        "tooMany": _("Too many attempts. Wait a minute and try again."),
+        "signInFailed": _("Signing in did not work. Check the user name and password."),
+    }
+
+
+def widget_context():
+    """What the widget's markup needs, on the page and in the gadget alike."""
+    return {
+        "lang": i18n.locale_code(),
+        "messages": js_messages(),
+        "base": current_app.config["PUBLIC_URL"].rstrip("/"),
+        "styles": widget_styles(),
+        "scripts": widget_scripts(),
+    }
+
+
+@bp.get("/")
+def page():
+    """`/widget/`: the widget on a page of its own, or (`?fragment=1`) its markup for the gadget."""
+    context = widget_context()
+    if request.args.get("fragment") in ("1", "true", "yes"):
+        response = make_response(render_template("widget/widget.html", fragment=True,
+                                                 **context))
+    else:
+        context.update(
+            page_script=asset_url("widget/page.js"),
+            languages=[(code, LANGUAGE_NAMES[code]) for code in LOCALES],
+            mock_finesse=current_app.config["MOCK_FINESSE"],
+        )
+        response = make_response(render_template("widget/page.html", fragment=False,
+                                                 **context))
+    response.headers["Content-Language"] = context["lang"]
+    response.vary.add("Accept-Language")
+    return response

@@ -1,0 +1,91 @@
+"""How the widget names things: customers, media, journey entries, fields (in the agent's language)."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# The customer's free fields the form always offers; others a customer has are shown too.
+STANDARD_FIELDS = ("company", "address", "notes")
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "chat": _l("Chat identity"),
+    "company": _l("Company"),
+    "address": _l("Address"),
+    "notes": _l("Notes"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "body": _l("Comment"),
+    "name_tag": _l("Tag"),
+}
+
+MEDIUM_LABELS = {"call": _l("Call"), "chat": _l("Chat"), "email": _l("Email")}
+
+
+def field_label(field):
+    """The label of a form field; a free field is labelled by its own key."""
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field.replace("_", " ").capitalize()
+
+
+def medium_label(medium):
+    return str(MEDIUM_LABELS.get(medium, medium))
+
+
+def display_name(customer):
+    """What the header calls a customer: name, else email, else phone, else "Unknown customer"."""
+    if customer is not None:
+        for value in (customer.name, customer.email, customer.phone_raw or customer.phone):
+            if value and value.strip():
+                return value.strip()
+    return _("Unknown customer")
+
+
+def identity_line(customer):
+    """The contact details shown under the name (those the name does not already say)."""
+    shown = display_name(customer)
+    values = [customer.email, customer.phone_raw or customer.phone, customer.chat]
+    return [value for value in values if value and value != shown]
+
+
+def form_fields(values):
+    """The free fields the form shows: the standard ones, then any others the customer has."""
+    values = dict(values or {})
+    keys = list(STANDARD_FIELDS) + sorted(key for key in values if key not in STANDARD_FIELDS)
+    return [(key, values.get(key) or "") for key in keys]
+
+
+def request_status_label(request):
+    return _("Closed") if request.status == "closed" else _("Open")
+
+
+def journey_text(change, activity, request):
+    """One line saying what happened in a journey entry (C2)."""
+    data = change.data or {}
+    if change.kind == "activity" and change.action == "started":
+        medium = activity.medium if activity is not None else data.get("medium", "")
+        return {"call": _("Call"), "chat": _("Chat"), "email": _("Email")}.get(
+            medium, medium_label(medium))
+    if change.kind == "activity" and change.action == "moved":
+        return _("Interaction moved to another request")
+    if change.kind == "request":
+        title = (request.title if request is not None else data.get("title")) or ""
+        if change.action == "created":
+            return _("Request opened: %(title)s", title=title) if title else _("Request opened")
+        if change.action == "closed":
+            return _("Request closed: %(title)s", title=title) if title else _("Request closed")
+        if change.action == "reopened":
+            return _("Request reopened: %(title)s", title=title) if title else _(
+                "Request reopened")
+    if change.kind == "customer" and change.action == "created":
+        return _("Customer record created")
+    return _("Updated")
+
+
+def journey_icon(change, activity):
+    """The icon name (in the widget's sprite) for a journey entry."""
+    if change.kind == "activity" and activity is not None:
+        return activity.medium
+    if change.kind == "request":
+        return "request-closed" if change.action == "closed" else "request"
+    return "person"

@@ -1,0 +1,55 @@
+/* The standalone widget page: sign the agent in, then start the widget as the gadget would. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("cd-signin");
+  var holder = document.getElementById("cd-page-widget");
+  var messages = JSON.parse(document.querySelector("[data-context-desk] .cd-messages").textContent);
+  var STORE = "context-desk.session";
+
+  function credentials(user, password) {
+    if (form.dataset.mode === "finesse") {
+      // The same check the gadget makes: Finesse (or the mock Finesse) verifies the agent.
+      return { finesse: { id: user, authorization: "Basic " + btoa(unescape(
+        encodeURIComponent(user + ":" + password))) } };
+    }
+    return { local: { username: user, password: password } };
+  }
+
+  function begin(session) {
+    form.hidden = true;
+    holder.hidden = false;
+    window.ContextDesk.widget.start({
+      apiBase: form.dataset.api, publicUrl: form.dataset.base, token: session.token,
+      locale: form.dataset.locale, agent: session.agent,
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var error = document.getElementById("cd-signin-error");
+    error.textContent = "";
+    fetch(form.dataset.api + "/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(credentials(form.elements.username.value.trim(),
+                                       form.elements.password.value)),
+    }).then(function (response) {
+      if (response.status === 429) { throw new Error(messages.tooMany); }
+      if (!response.ok) { throw new Error(messages.signInFailed); }
+      return response.json();
+    }).then(function (session) {
+      // Kept for this tab only, so a reload does not ask again.
+      window.sessionStorage.setItem(STORE, JSON.stringify(session));
+      begin(session);
+    }).catch(function (problem) {
+      error.textContent = problem.message === "Failed to fetch" ? messages.network : problem.message;
+    });
+  });
+
+  var kept = window.sessionStorage.getItem(STORE);
+  if (kept) {
+    var session = JSON.parse(kept);
+    if (Date.parse(session.expires_at) > Date.now() + 60000) { begin(session); }
+  }
+})();

@@ -1,0 +1,71 @@
+"""Fixtures for the widget: the app's live server, Debian's Chromium through Playwright, and an
+agent signed in on the standalone widget page."""
+import os
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+                         "test-artifacts")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+class WidgetPage:
+    """The standalone widget page, driven as an agent would: clicks, typing, keys."""
+
+    def __init__(self, page, base):
+        self.page = page
+        self.base = base
+
+    def open(self, agent_id="agent1", locale="en"):
+        self.page.goto(f"{self.base}/widget/?locale={locale}")
+        self.page.fill("#cd-signin-user", agent_id)
+        self.page.fill("#cd-signin-password", "password" + agent_id[-1])
+        self.page.click("#cd-signin button[type=submit]")
+        self.page.wait_for_selector("#cd-open-list:not([aria-busy])")
+        return self
+
+    def refresh(self):
+        """What the bridge does after posting an interaction."""
+        self.page.evaluate("ContextDesk.widget.refresh()")
+        self.settle()
+
+    def settle(self):
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function("!document.querySelector('.htmx-request')")
+
+    def tab(self, name):
+        self.page.get_by_role("tab", name=name).click()
+
+    def shot(self, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.page.screenshot(path=os.path.join(ARTIFACTS, name + ".png"), full_page=True)
+
+
+@pytest.fixture
+def widget(page, app):
+    return WidgetPage(page, app.config["PUBLIC_URL"])
