@@ -81,8 +81,8 @@ def match_locale(wanted):
 
 
 def select_timezone():
-    """The agent's time zone as the widget reports it (`X-Timezone`), else the default."""
-    name = request.headers.get("X-Timezone", "").strip()
+    """The agent's time zone as the widget reports it (`tz`), else the default (UTC)."""
+    name = request.values.get("tz", "").strip()
     if not name or len(name) > 64:
         return None
     try:

@@ -15,6 +15,10 @@
                 agent: null, selected: null, seen: null };
   var messages = {};
   var documentBound = false;
+  var timeZone = "";
+  try { timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (ignored) {
+    timeZone = "";  // the server's default time zone then
+  }
 
   function $(selector, scope) { return (scope || state.root).querySelector(selector); }
   function $$(selector, scope) {
@@ -102,9 +106,8 @@
       detail.path = url(detail.path);
       detail.headers.Authorization = "Bearer " + state.token;
       detail.headers["Accept-Language"] = state.locale;
-      try {
-        detail.headers["X-Timezone"] = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-      } catch (ignored) { /* the server's default time zone then */ }
+      // Dates in the agent's time zone; a parameter, as CORS lets no custom header through.
+      if (timeZone && detail.parameters.tz === undefined) { detail.parameters.tz = timeZone; }
       if (detail.verb === "get") { return; }
       // Every write says which version it was made on: the one on screen now (C3).
       var record = detail.elt.closest && detail.elt.closest("[data-cd-record]");
