@@ -165,10 +165,15 @@
       applySaved(detail.xhr.responseText, detail.elt);
       var form = detail.elt.closest && detail.elt.closest("[data-cd-reset-on-success]");
       if (form) { form.reset(); }
-      if (detail.elt.id === "cd-customer-form") { loadLists(); }
     });
 
     document.addEventListener("htmx:sendError", function () { banner(messages.network); });
+    document.addEventListener("htmx:afterSwap", function (event) {
+      // However the lists came (refresh, close, reopen), act on what they now hold.
+      if (state.root && event.detail.target && event.detail.target.id === "cd-open-list") {
+        afterLists();
+      }
+    });
     document.addEventListener("htmx:afterSettle", rendered);
     document.addEventListener("cd:loaded", rendered);
   }
@@ -223,8 +228,7 @@
 
   function loadLists() {
     if (!state.root) { return Promise.resolve(); }
-    return htmx.ajax("GET", url("/widget/workspace"), { target: "#cd-open-list", swap: "innerHTML" })
-      .then(afterLists);
+    return htmx.ajax("GET", url("/widget/workspace"), { target: "#cd-open-list", swap: "innerHTML" });
   }
 
   /** Show the customer a reopen asked for, or a customer whose interaction is new in Open. */
@@ -388,8 +392,6 @@
       return htmx.ajax("POST", url("/widget/workspace/close"), {
         target: "#cd-open-list", swap: "innerHTML", values: { customer_id: customerId },
       }).then(function () {
-        clearContext();
-        afterLists();
         $("#cd-tab-open").focus();
       });
     });

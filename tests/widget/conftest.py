@@ -47,6 +47,7 @@ class WidgetPage:
         self.page.fill("#cd-signin-password", "password" + agent_id[-1])
         self.page.click("#cd-signin button[type=submit]")
         self.page.wait_for_selector("#cd-open-list:not([aria-busy])")
+        self.settle()
         return self
 
     def refresh(self):
