@@ -1,4 +1,4 @@
-"""Reading the widget's forms with the API's schemas, and saying what is wrong in the agent's language."""
+"""Reading the widget's forms with the API's schemas; what is wrong, in the agent's language."""
 from flask import request
 from flask_babel import gettext as _
 from marshmallow import ValidationError

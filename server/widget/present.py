@@ -1,4 +1,4 @@
-"""How the widget names things: customers, media, journey entries, fields (in the agent's language)."""
+"""How the widget names customers, media, journey entries and fields, in the agent's language."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

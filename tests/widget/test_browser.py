@@ -1,6 +1,5 @@
 """The widget in Chromium, on its standalone page, used as an agent would: clicks, typing, keys."""
 import pytest
-
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
