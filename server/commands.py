@@ -1,9 +1,9 @@
 """Flask CLI commands: `flask --app server migrate | seed-demo | close-stale | create-agent`."""
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from server.extensions import migrate, redis_client
+from server.jobs import failed_jobs_command
 from server.models import Customer, database
 
 
@@ -12,6 +12,7 @@ def init_app(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(close_stale_command)
     app.cli.add_command(create_agent_command)
+    app.cli.add_command(failed_jobs_command)
 
 
 @click.command("migrate")
@@ -40,11 +41,11 @@ def seed_demo_command():
 @click.command("close-stale")
 @with_appcontext
 def close_stale_command():
-    """Close every open request with no update for AUTO_CLOSE_AFTER seconds (D6), once."""
-    from server.services.autoclose import close_stale
+    """Run the auto-close sweep now (D6) and make sure its next run is scheduled."""
+    from server import jobs
 
-    with database.connection_context():
-        closed = close_stale(current_app.config["AUTO_CLOSE_AFTER"])
+    closed = jobs.sweep()
+    jobs.kick_sweep()
     click.echo(f"Closed {closed} request(s).")
 
 

@@ -141,4 +141,71 @@ class Change(BaseModel):
         )
 
 
-MODELS = [Agent, Customer, Request, Activity, Tag, Comment, WorkspaceEntry, Change]
+class Task(BaseModel):
+    """A chat, call or email waiting in the Care Desktop queue or handled by an agent (D2–D5, D9).
+
+    `status`: queued → offered (to `agent`, until `offer_expires_at`) → active → ended; an
+    offer not accepted in time puts it back to queued. `offer_number` names each offer, so a
+    time-out job only ever acts on the offer it was made for. A partial unique index allows
+    one active task per agent: the database itself refuses a second conversation (D4).
+    """
+
+    medium = pw.CharField(max_length=10)
+    identity_kind = pw.CharField(max_length=10, null=True)
+    identity_value = pw.CharField(max_length=TEXT_LIMIT, null=True)
+    subject = pw.CharField(max_length=TEXT_LIMIT, default="")
+    body = pw.TextField(default="")
+    status = pw.CharField(max_length=10, default="queued")  # queued | offered | active | ended
+    agent = pw.ForeignKeyField(Agent, null=True, on_delete="SET NULL")
+    offer_number = pw.IntegerField(default=0)
+    offered_at = pw.DateTimeField(null=True)
+    offer_expires_at = pw.DateTimeField(null=True)
+    accepted_at = pw.DateTimeField(null=True)
+    ended_at = pw.DateTimeField(null=True)
+    activity = pw.ForeignKeyField(Activity, null=True, on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=now)
+    queued_at = pw.DateTimeField(default=now)  # the queue's order; kept when an offer lapses
+    # SHA-256 of the customer's per-chat token (D9); the token itself is never stored.
+    customer_token = pw.CharField(max_length=64, null=True)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("status", "queued_at", "id"), False),
+            (("agent", "status"), False),
+        )
+
+
+Task.add_index(Task.index(Task.agent, unique=True, where=(Task.status == "active"),
+                          name="task_one_active_per_agent"))
+
+
+class AgentState(BaseModel):
+    """An agent's Ready / Not Ready state (D5) and the one task offered to or handled by it (D4)."""
+
+    agent = pw.ForeignKeyField(Agent, primary_key=True, on_delete="CASCADE")
+    state = pw.CharField(max_length=10, default="not_ready")  # ready | not_ready
+    reason = pw.CharField(max_length=40, null=True)  # why Not Ready, e.g. offer_timeout
+    changed_at = pw.DateTimeField(default=now)  # the longest-ready agent is offered first
+    # Unique: a task is in at most one agent's hands, whatever races (D5).
+    task = pw.ForeignKeyField(Task, null=True, unique=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("state", "changed_at"), False),)
+
+
+class TaskMessage(BaseModel):
+    """One chat message between the customer and the agent handling the task (D9)."""
+
+    task = pw.ForeignKeyField(Task, backref="messages", on_delete="CASCADE")
+    sender = pw.CharField(max_length=10)  # agent | customer
+    agent = pw.ForeignKeyField(Agent, null=True, on_delete="SET NULL")
+    body = pw.TextField()
+    created_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("task", "id"), False),)
+
+
+MODELS = [Agent, Customer, Request, Activity, Tag, Comment, WorkspaceEntry, Change,
+          Task, AgentState, TaskMessage]

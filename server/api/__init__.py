@@ -62,4 +62,4 @@ def validation_problem(error: ValidationError):
 
 
 from server.api import (  # noqa: E402,F401  (the routes register themselves)
-    activities, customers, interactions, openapi, requests, sessions)
+    activities, care, customers, interactions, openapi, requests, sessions)

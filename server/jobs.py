@@ -1,0 +1,246 @@
+"""The timed work, on RQ: the auto-close sweep (D6) and offer time-outs (D5).
+
+Jobs are thin adapters over the service layer and run inside the service's app context:
+like Flask's celery example, a worker creates the app once (`Worker` below, started as
+`rq worker -w server.jobs.Worker --with-scheduler`) and every job runs within it.
+
+RQ's scheduler works in whole seconds and looks once a second. A timed job is therefore
+scheduled for the whole second before its moment and waits the last fraction itself, so it
+acts within about a second of its deadline, never before it.
+"""
+import datetime
+import logging
+import math
+import time
+
+import click
+import rq
+from flask import current_app
+from flask.cli import with_appcontext
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus, get_current_job
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+from server.extensions import redis_client
+from server.models import database
+from server.services import autoclose, offers
+
+log = logging.getLogger(__name__)
+
+QUEUE = "default"
+SWEEP_ID = "autoclose-sweep"  # one sweep, one next run: the id makes a second impossible
+KICK_LOCK = "context-desk:autoclose-sweep:kick"
+PRECISE_WITHIN = 1.5  # seconds: closer than this, a job waits for its moment itself
+SWEEP_BATCHES = 100  # per run; a bigger backlog is worked off by runs that follow at once
+SWEEP_TIMEOUT = 600  # seconds RQ lets one sweep run (100 batches take far less)
+CHECK_INTERVAL = 30  # seconds between a worker's checks that the sweep is still there
+RETRY = rq.Retry(max=3, interval=[10, 30, 60])  # back-off; then the failed registry
+FAILURE_TTL = 30 * 24 * 3600  # failed jobs stay in the failed registry for a month
+
+
+def queue(connection=None):
+    """The RQ queue the service's timed work goes to."""
+    return rq.Queue(QUEUE, connection=connection or redis_client())
+
+
+# Auto-close (D6)
+
+def sweep(batch=autoclose.BATCH):
+    """Close the requests that are due (D6), then run again at the next deadline (≤ 1 minute)."""
+    after = current_app.config["AUTO_CLOSE_AFTER"]
+    limit = SWEEP_BATCHES * batch
+    with database.connection_context():
+        closed = autoclose.close_stale(after, batch, max_batches=SWEEP_BATCHES)
+        if closed >= limit:
+            run_again_in(0)  # a backlog: go on at once, in a fresh run with a fresh timeout
+            return closed
+        wait = autoclose.seconds_until_next_sweep(after)
+        if wait < PRECISE_WITHIN:
+            time.sleep(wait)
+            closed += autoclose.close_stale(after, batch, max_batches=SWEEP_BATCHES)
+            wait = max(1.0, autoclose.seconds_until_next_sweep(after))
+        # Offers whose time-out job was lost (a Redis flush) are let go here at the latest.
+        if offers.time_out_lapsed():
+            offers.dispatch()
+    run_again_in(wait)
+    return closed
+
+
+def kick_sweep(connection=None):
+    """Make the sweep run now, without ever making a second one.
+
+    Called when a worker starts and every CHECK_INTERVAL by each worker, and by
+    `flask close-stale`, so a next run lost with its Redis (a flush, a failover) is made
+    good at once.
+    """
+    connection = connection or redis_client()
+    sweep_queue = queue(connection)
+    try:
+        job = Job.fetch(SWEEP_ID, connection=connection)
+        status = job.get_status()
+    except NoSuchJobError:
+        job, status = None, None
+    if status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED):
+        return status
+    if status == JobStatus.SCHEDULED and connection.zscore(
+            ScheduledJobRegistry(queue=sweep_queue).key, SWEEP_ID) is not None:
+        return status
+    # Several workers check at once: one of them enqueues.
+    if not connection.set(KICK_LOCK, "1", nx=True, px=5000):
+        return "kicked elsewhere"
+    if status == JobStatus.FAILED:
+        log.error("the auto-close sweep failed after its retries (%s); starting it again",
+                  failure_reason(job))
+    sweep_queue.enqueue(sweep, job_id=SWEEP_ID, retry=RETRY, job_timeout=SWEEP_TIMEOUT,
+                        failure_ttl=FAILURE_TTL, description="auto-close sweep (D6)")
+    return "enqueued"
+
+
+def scheduled_sweeps(connection=None):
+    """How many sweep runs are scheduled or queued (there should only ever be one)."""
+    sweep_queue = queue(connection)
+    scheduled = ScheduledJobRegistry(queue=sweep_queue).get_job_ids()
+    return (sum(1 for job_id in scheduled if job_id == SWEEP_ID)
+            + sweep_queue.get_job_ids().count(SWEEP_ID))
+
+
+# Offer time-outs (D5)
+
+def offer_timeout_id(task_id, offer_number):
+    return f"offer-timeout-{task_id}-{offer_number}"
+
+
+def schedule_offer_timeout(task_id, offer_number, seconds):
+    """Have `offer_timeout` run `seconds` from now for this offer (one job per offer)."""
+    queue().enqueue_at(_second_before(seconds), offer_timeout, task_id, offer_number,
+                       job_id=offer_timeout_id(task_id, offer_number), retry=RETRY,
+                       failure_ttl=FAILURE_TTL, description=f"offer time-out, task {task_id}")
+
+
+def cancel_offer_timeout(task_id, offer_number):
+    """The offer was accepted or let go: its time-out job need not run (it would do nothing)."""
+    try:
+        job = Job.fetch(offer_timeout_id(task_id, offer_number), connection=redis_client())
+    except NoSuchJobError:
+        return False
+    if job.get_status() not in (JobStatus.SCHEDULED, JobStatus.QUEUED):
+        return False  # running now: the database decides, and it will find the offer settled
+    job.delete()
+    return True
+
+
+def offer_timeout(task_id, offer_number):
+    """The offer's time is up: the agent goes Not Ready and the task back to the queue (D5)."""
+    with database.connection_context():
+        outcome = offers.time_out(task_id, offer_number)
+        if isinstance(outcome, float) and outcome < PRECISE_WITHIN:
+            time.sleep(outcome)
+            outcome = offers.time_out(task_id, offer_number)
+        if isinstance(outcome, float):
+            run_again_in(max(1.0, outcome))  # ran early (clock skew): again at its moment
+            return "not yet"
+        if outcome == offers.TIMED_OUT:
+            offers.dispatch()
+    return outcome
+
+
+# Helpers
+
+def run_again_in(seconds):
+    """Have RQ run the current job again, under the same id, once `seconds` have passed.
+
+    RQ's Repeat does the rescheduling after the job has finished, so its one id is never
+    both running and scheduled. Outside RQ (a command, a test) this does nothing.
+    """
+    job = get_current_job()
+    if job is None:
+        return None
+    job.repeats_left = 1
+    # Scheduled for the whole second before the moment (RQ counts whole seconds from when it
+    # reschedules, a moment from now); the job waits the rest itself.
+    job.repeat_intervals = [math.floor(time.time() % 1 + seconds) if seconds > 0 else 0]
+    if job.retry_intervals:
+        job.retries_left = RETRY.max  # each run gets its own retries
+    return job
+
+
+def _second_before(seconds):
+    """The whole second (UTC) at or just before `seconds` from now."""
+    return datetime.datetime.fromtimestamp(math.floor(time.time() + seconds), tz=datetime.UTC)
+
+
+def failure_reason(job):
+    """The last line of a failed job's exception, as RQ recorded it."""
+    result = job.latest_result() if job is not None else None
+    text = (getattr(result, "exc_string", None) or "").strip()
+    return text.splitlines()[-1] if text else "no reason recorded"
+
+
+@click.command("failed-jobs")
+@with_appcontext
+def failed_jobs_command():
+    """List the jobs in RQ's failed registry, each with the reason it failed."""
+    registry = FailedJobRegistry(queue=queue())
+    job_ids = registry.get_job_ids()
+    for job in Job.fetch_many(job_ids, connection=redis_client()):
+        if job is not None:
+            click.echo(f"{job.id}  {job.description}  {failure_reason(job)}")
+    click.echo(f"{len(job_ids)} failed job(s).")
+
+
+class AppWorkerMixin:
+    """Runs every job inside the service's app context; the app is created once per worker.
+
+    The worker also checks, every CHECK_INTERVAL and when it starts, that the sweep is
+    scheduled: Redis can lose it (a flush, a failover), the database cannot lose a deadline.
+    """
+
+    def __init__(self, *args, app=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app = app
+        self.sweep_checked_at = None
+
+    def bootstrap(self, *args, **kwargs):
+        if self.app is None:
+            from server import create_app
+
+            self.app = create_app()
+            # Work horses are forked: none may inherit a pooled database connection.
+            if hasattr(database.obj, "close_all"):
+                database.obj.close_all()
+        super().bootstrap(*args, **kwargs)
+
+    @property
+    def dequeue_timeout(self):
+        return min(super().dequeue_timeout, CHECK_INTERVAL)
+
+    def sweep_check_due(self):
+        return (self.sweep_checked_at is None
+                or time.monotonic() - self.sweep_checked_at >= CHECK_INTERVAL)
+
+    @property
+    def should_run_maintenance_tasks(self):
+        return super().should_run_maintenance_tasks or self.sweep_check_due()
+
+    def run_maintenance_tasks(self):
+        if self.sweep_check_due():
+            self.sweep_checked_at = time.monotonic()
+            try:
+                with self.app.app_context():
+                    kick_sweep(self.connection)
+            except Exception:  # Redis away for a moment: the next check tries again
+                log.exception("could not check the auto-close sweep")
+        if super().should_run_maintenance_tasks:
+            super().run_maintenance_tasks()
+
+    def perform_job(self, job, queue, execution):
+        with self.app.app_context():
+            return super().perform_job(job, queue, execution)
+
+
+class Worker(AppWorkerMixin, rq.Worker):
+    """`rq worker -w server.jobs.Worker --with-scheduler`: a job per forked work horse."""
+
+
+class SimpleWorker(AppWorkerMixin, rq.SimpleWorker):
+    """Runs jobs in its own process (tests, and platforms without fork)."""

@@ -1,0 +1,222 @@
+"""Offers (D5): queued tasks go to Ready agents by themselves, with 15 seconds to accept.
+
+The database decides every race. Making an offer, accepting it and timing it out are each a
+conditional UPDATE of the task row (`status = 'offered' AND offer_number = n` …) inside one
+transaction with the agent's row, so two agents never get the same task, an agent never gets
+two, and an accept and a time-out never both win: whichever UPDATE comes second finds the
+row changed and does nothing. Each transaction starts with its UPDATE, so on SQLite it takes
+the write lock first and never has to upgrade a read.
+"""
+import datetime
+import logging
+
+from flask import current_app
+
+from server.clock import now
+from server.models import AgentState, Task
+from server.services.records import unit_of_work
+
+log = logging.getLogger(__name__)
+
+TIMED_OUT = "timed out"
+SETTLED = "settled"  # accepted or let go before the time-out came
+STATES = ("ready", "not_ready")
+MAX_OFFERS_PER_PASS = 100
+LAPSED_GRACE = 5  # seconds past its expiry before a repair pass times an offer out itself
+
+
+class _Lost(Exception):
+    """Another process changed the task or the agent first: this offer is undone."""
+
+
+def iso(at):
+    """A naive UTC time as ISO 8601 with its offset, as the API writes times."""
+    return at.replace(tzinfo=datetime.UTC).isoformat() if at else None
+
+
+def summary(task):
+    """What a live event says about a task (the fields of the API's task)."""
+    return {"id": str(task.id), "medium": task.medium, "status": task.status,
+            "identity": {task.identity_kind: task.identity_value} if task.identity_kind else {},
+            "subject": task.subject, "queued_at": iso(task.queued_at),
+            "agent": task.agent_id, "offer_number": task.offer_number,
+            "offer_expires_at": iso(task.offer_expires_at)}
+
+
+def offer_timeout():
+    """Seconds an agent has to accept an offer (OFFER_TIMEOUT, 15 by default)."""
+    return current_app.config["OFFER_TIMEOUT"]
+
+
+# Ready / Not Ready
+
+def state_of(agent_id):
+    """The agent's state row (Not Ready until the agent says otherwise)."""
+    state = AgentState.get_or_none(AgentState.agent == agent_id)
+    return state or AgentState(agent=agent_id, state="not_ready", changed_at=now())
+
+
+def set_state(agent_id, state):
+    """Make the agent Ready or Not Ready (D5); Not Ready lets a pending offer go."""
+    current = AgentState.get_or_none(AgentState.agent == agent_id)
+    if current is not None and current.state == state:
+        return current  # saying Ready again keeps the agent's place in line
+    at = now()
+    released = None
+    with unit_of_work():
+        (AgentState
+         .insert(agent=agent_id, state=state, reason=None, changed_at=at)
+         .on_conflict(conflict_target=[AgentState.agent],
+                      update={AgentState.state: state, AgentState.reason: None,
+                              AgentState.changed_at: at})
+         .execute())
+        if state == "not_ready":
+            current = AgentState.get_by_id(agent_id)
+            if current.task_id is not None:
+                offered = Task.get_by_id(current.task_id)
+                if offered.status == "offered" and let_go(offered.id, agent_id):
+                    released = offered
+    if released is not None:
+        _cancel_time_out(released.id, released.offer_number)
+    dispatch()
+    return state_of(agent_id)
+
+
+# Offering
+
+def dispatch():
+    """Offer the oldest queued tasks to the Ready agents who have waited longest (D5).
+
+    Called whenever that could make a new pair: a task queued or requeued, an agent Ready,
+    a conversation ended. Returns the tasks offered.
+    """
+    offered = []
+    for _ in range(MAX_OFFERS_PER_PASS):
+        task = (Task
+                .select()
+                .where(Task.status == "queued")
+                .order_by(Task.queued_at, Task.id)
+                .first())
+        if task is None:
+            break
+        free = (AgentState
+                .select(AgentState.agent)
+                .where((AgentState.state == "ready") & AgentState.task.is_null())
+                .order_by(AgentState.changed_at, AgentState.agent)
+                .first())
+        if free is None:
+            break
+        made = _offer(task, free.agent_id)
+        if made is not None:
+            offered.append(made)
+    return offered
+
+
+def _offer(task, agent_id):
+    """Offer `task` to the agent if both are still free; None if someone else was quicker."""
+    from server import jobs
+
+    at = now()
+    seconds = offer_timeout()
+    number = task.offer_number + 1
+    try:
+        with unit_of_work() as outbox:
+            won = (Task
+                   .update(status="offered", agent=agent_id, offer_number=number, offered_at=at,
+                           offer_expires_at=at + datetime.timedelta(seconds=seconds),
+                           version=Task.version + 1)
+                   .where((Task.id == task.id) & (Task.status == "queued")
+                          & (Task.offer_number == task.offer_number))
+                   .execute())
+            if not won:
+                raise _Lost
+            took = (AgentState
+                    .update(task=task.id)
+                    .where((AgentState.agent == agent_id) & (AgentState.state == "ready")
+                           & AgentState.task.is_null())
+                    .execute())
+            if not took:
+                raise _Lost
+            offered = Task.get_by_id(task.id)
+            outbox.add({"type": "offer", "to": agent_id, "task": summary(offered),
+                        "expires_at": iso(offered.offer_expires_at)})
+    except _Lost:
+        return None
+    try:
+        jobs.schedule_offer_timeout(task.id, number, seconds)
+    except Exception:  # the sweep's repair pass times the offer out if its job is missing
+        log.exception("could not schedule the time-out of the offer of task %s", task.id)
+    return offered
+
+
+# Ending an offer
+
+def time_out(task_id, offer_number):
+    """Let an unaccepted offer go: its agent becomes Not Ready, the task goes back (D5).
+
+    Returns TIMED_OUT when this call did it, SETTLED when the offer was accepted or let go
+    first, or the seconds the offer still has (a float) when called before its time.
+    """
+    task = Task.get_or_none(Task.id == task_id)
+    if task is None or task.status != "offered" or task.offer_number != offer_number:
+        return SETTLED
+    at = now()
+    left = (task.offer_expires_at - at).total_seconds()
+    if left > 0:
+        return left
+    with unit_of_work() as outbox:
+        won = (Task
+               .update(status="queued", agent=None, offered_at=None, offer_expires_at=None,
+                       version=Task.version + 1)
+               .where((Task.id == task.id) & (Task.status == "offered")
+                      & (Task.offer_number == offer_number) & (Task.offer_expires_at <= at))
+               .execute())
+        if not won:
+            return SETTLED
+        (AgentState
+         .update(state="not_ready", reason="offer_timeout", changed_at=at, task=None)
+         .where((AgentState.agent == task.agent_id) & (AgentState.task == task.id))
+         .execute())
+        outbox.add({"type": "state", "to": task.agent_id, "state": "not_ready",
+                    "reason": "offer_timeout"})
+    return TIMED_OUT
+
+
+def time_out_lapsed(grace=LAPSED_GRACE):
+    """Time out offers well past their time whose time-out job was lost; how many."""
+    cutoff = now() - datetime.timedelta(seconds=grace)
+    lapsed = list(Task
+                  .select(Task.id, Task.offer_number)
+                  .where((Task.status == "offered") & (Task.offer_expires_at < cutoff)))
+    return sum(1 for task in lapsed if time_out(task.id, task.offer_number) == TIMED_OUT)
+
+
+def let_go(task_id, agent_id):
+    """Put a task offered to this agent back in the queue, with no penalty (the agent chose
+    another task or went Not Ready). Call inside the transaction that changes the agent."""
+    released = (Task
+                .update(status="queued", agent=None, offered_at=None, offer_expires_at=None,
+                        version=Task.version + 1)
+                .where((Task.id == task_id) & (Task.status == "offered")
+                       & (Task.agent == agent_id))
+                .execute())
+    if released:
+        (AgentState
+         .update(task=None)
+         .where((AgentState.agent == agent_id) & (AgentState.task == task_id))
+         .execute())
+    return released
+
+
+def _cancel_time_out(task_id, offer_number):
+    from server import jobs
+
+    try:
+        jobs.cancel_offer_timeout(task_id, offer_number)
+    except Exception:  # harmless: the job finds the offer settled and does nothing
+        log.exception("could not cancel the time-out of the offer of task %s", task_id)
+
+
+def settled(task_id, offer_number):
+    """An offer was accepted or let go: its time-out job need not run."""
+    _cancel_time_out(task_id, offer_number)

@@ -1,0 +1,211 @@
+"""Care Desktop tasks: queued by integrations (D9), seen before accepting (D2), accepted
+(D3) one at a time (D4), ended, and chat messages between customer and agent (D9)."""
+import hashlib
+import hmac
+import secrets
+
+import peewee as pw
+
+from server.clock import now
+from server.errors import Conflict, Problem
+from server.models import AgentState, Task, TaskMessage
+from server.services import customers, interactions, journey, offers
+from server.services import identity as ids
+from server.services import requests as requests_service
+from server.services.paging import Page
+from server.services.records import get_or_404, unit_of_work
+
+
+class Forbidden(Problem):
+    def __init__(self, detail):
+        super().__init__(403, detail, type_="/problems/forbidden")
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def source_id(task):
+    """The activity's source id: one activity per task, however often accept is retried."""
+    return f"care-task-{task.id}"
+
+
+# Queueing (D9)
+
+def create_task(medium, identity, subject="", body=""):
+    """Queue a chat, call or email from an integration; a chat gets its customer's token.
+
+    Returns (task, token): `token` (None for calls and emails) is what the customer's chat
+    widget sends to post and read messages; only its hash is kept.
+    """
+    kind, _, raw = ids.normalise(identity)
+    token = secrets.token_urlsafe(32) if medium == "chat" else None
+    at = now()
+    with unit_of_work():
+        task = Task.create(medium=medium, identity_kind=kind, identity_value=raw,
+                           subject=subject, body=body, created_at=at, queued_at=at,
+                           customer_token=_token_hash(token) if token else None)
+    offers.dispatch()
+    return Task.get_by_id(task.id), token
+
+
+def is_customer_of(task, token):
+    """True when `token` is the per-chat token handed out when the task was queued."""
+    return bool(task.customer_token and token
+                and hmac.compare_digest(task.customer_token, _token_hash(token)))
+
+
+# Seeing the queue and a task (D2)
+
+def queue_for(agent_id):
+    """The queued tasks (oldest first), the task offered to this agent and its active ones."""
+    queued = list(Task
+                  .select()
+                  .where(Task.status == "queued")
+                  .order_by(Task.queued_at, Task.id)
+                  .limit(200))
+    mine = list(Task
+                .select()
+                .where((Task.agent == agent_id) & Task.status.in_(["offered", "active"]))
+                .order_by(Task.id))
+    offer = next((task for task in mine if task.status == "offered"), None)
+    return {"items": queued, "offer": offer,
+            "active": [task for task in mine if task.status == "active"]}
+
+
+def get_task(task_id):
+    return get_or_404(Task, task_id, "task")
+
+
+def context(task_id):
+    """Everything known about the task's customer: record, open requests, recent journey."""
+    task = get_task(task_id)
+    kind, key, _ = ids.normalise({task.identity_kind: task.identity_value}
+                                 if task.identity_kind else {})
+    customer = customers.find_by_identity(kind, key)
+    requests, recent = [], Page([], None)
+    if customer is not None:
+        requests = customers.open_requests(customer.id, "open")
+        recent = journey.journey(customer.id)
+    return {"task": task, "customer": customer, "requests": requests, "journey": recent}
+
+
+# Accepting and ending (D3, D4)
+
+def accept(agent_id, task_id, offer_number=None):
+    """The agent takes the task: it becomes Active and its activity is attached per C1b.
+
+    With `offer_number` only that offer is accepted (the offer's Accept button): once it has
+    run out the accept is refused even if the task is back in the queue, so an accept and a
+    time-out never both win. Without it, a queued task selected in the queue (D2) or the
+    task on offer to this agent. 409 when another agent has it, when the offer has run out,
+    or when the agent already handles a conversation (D4: a partial unique index refuses it).
+    """
+    task = get_task(task_id)
+    at = now()
+    released = None
+    on_offer = ((Task.status == "offered") & (Task.agent == agent_id)
+                & (Task.offer_expires_at > at))
+    if offer_number is None:
+        claim = (Task.status == "queued") | on_offer
+    else:
+        claim = on_offer & (Task.offer_number == offer_number)
+    try:
+        with unit_of_work():
+            won = (Task
+                   .update(status="active", agent=agent_id, accepted_at=at,
+                           offer_expires_at=None, version=Task.version + 1)
+                   .where((Task.id == task.id) & claim)
+                   .execute())
+            if not won:
+                raise _refusal(Task.get_by_id(task.id), agent_id, offer_number)
+            state = AgentState.get_or_none(AgentState.agent == agent_id)
+            if state is not None and state.task_id not in (None, task.id):
+                # Choosing a queued task lets go of the one on offer, without penalty.
+                other = Task.get_by_id(state.task_id)
+                if offers.let_go(other.id, agent_id):
+                    released = other
+            (AgentState
+             .insert(agent=agent_id, state="not_ready", changed_at=at, task=task.id)
+             .on_conflict(conflict_target=[AgentState.agent], update={AgentState.task: task.id})
+             .execute())
+            result = interactions.register(
+                agent_id, task.medium, source_id(task),
+                {task.identity_kind: task.identity_value} if task.identity_kind else {},
+                task.subject)
+            Task.update(activity=result.activity.id).where(Task.id == task.id).execute()
+    except pw.IntegrityError:
+        raise Conflict("You are already handling a conversation; end it first (D4).",
+                       type_="/problems/one-conversation") from None
+    if task.status == "offered":
+        offers.settled(task.id, task.offer_number)
+    if released is not None:
+        offers.settled(released.id, released.offer_number)
+        offers.dispatch()
+    return Task.get_by_id(task.id)
+
+
+def _refusal(task, agent_id, offer_number):
+    if (task.status == "offered" and task.agent_id == agent_id) or (
+            offer_number is not None and task.offer_number == offer_number
+            and task.status == "queued"):
+        return Conflict("The offer ran out before it was accepted.",
+                        type_="/problems/offer-expired")
+    if task.status == "active" and task.agent_id == agent_id:
+        return Conflict("You have accepted this task already.", type_="/problems/task-taken")
+    return Conflict("Another agent has taken this task.", type_="/problems/task-taken")
+
+
+def end(agent_id, task_id):
+    """The agent ends the conversation: the task and its activity end, the agent is free."""
+    task = get_task(task_id)
+    if task.agent_id != agent_id or task.status not in ("active", "ended"):
+        raise Forbidden("This task is not yours to end.")
+    if task.status == "active":
+        at = now()
+        with unit_of_work():
+            (Task
+             .update(status="ended", ended_at=at, version=Task.version + 1)
+             .where((Task.id == task.id) & (Task.status == "active"))
+             .execute())
+            (AgentState
+             .update(task=None)
+             .where((AgentState.agent == agent_id) & (AgentState.task == task.id))
+             .execute())
+            interactions.end(agent_id, source_id(task))
+        offers.dispatch()
+    return Task.get_by_id(task.id)
+
+
+# Chat messages (D9)
+
+def post_message(task_id, body, agent_id=None):
+    """A message from the customer (`agent_id` None) or from the agent handling the chat."""
+    task = get_task(task_id)
+    if task.medium != "chat":
+        raise Conflict("Only chat tasks have messages.", type_="/problems/not-a-chat")
+    if agent_id is not None and (task.agent_id != agent_id or task.status != "active"):
+        raise Forbidden("Only the agent handling this chat can write in it.")
+    if task.status == "ended":
+        raise Conflict("This chat has ended.", type_="/problems/chat-ended")
+    at = now()
+    with unit_of_work() as outbox:
+        message = TaskMessage.create(task=task.id, sender="agent" if agent_id else "customer",
+                                     agent=agent_id, body=body, created_at=at)
+        if task.activity_id is not None:
+            # A message is an update of the activity: the request's 5 days start again (D6).
+            requests_service.touch(task.activity.request_id, at)
+        if task.agent_id is not None and task.status == "active":
+            outbox.add({"type": "message", "to": task.agent_id, "task": str(task.id),
+                        "message": {"id": str(message.id), "sender": message.sender,
+                                    "body": body, "created_at": offers.iso(at)}})
+    return message
+
+
+def messages(task_id, after=None, limit=100):
+    """The chat's messages, oldest first, after message id `after` (any agent may read: D2)."""
+    task = get_task(task_id)
+    query = TaskMessage.select().where(TaskMessage.task == task.id)
+    if after:
+        query = query.where(TaskMessage.id > int(after))
+    return list(query.order_by(TaskMessage.id).limit(limit))
