@@ -44,7 +44,8 @@ def open_database(url):
             "busy_timeout": 5000,
             "foreign_keys": 1,
             "synchronous": "normal",
-        })
+        }, lock_type="IMMEDIATE")  # a transaction that reads, then writes, must not meet a
+        # newer writer's snapshot: deferred ones then fail at once with "database is locked"
     else:
         # A pool: every request borrows a connection rather than opening one.
         url = url.replace("postgresql://", "postgresql+pool://", 1).replace(
