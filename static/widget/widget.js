@@ -12,7 +12,7 @@
 
   var ContextDesk = (window.ContextDesk = window.ContextDesk || {});
   var state = { root: null, token: null, publicUrl: "", locale: "en", onResize: null,
-                agent: null, selected: null, seen: null };
+                agent: null, selected: null, shown: null, showing: null, seen: null };
   var messages = {};
   var documentBound = false;
   var timeZone = "";
@@ -267,19 +267,28 @@
   }
 
   function select(customerId, activityId, focus) {
+    // A refresh (the bridge's, live.js's) and a reopen can ask for the same context at once:
+    // render it once, or a tag typed in between would vanish under the second render.
+    var key = customerId + ":" + (activityId || "");
+    if (state.selected === String(customerId) && state.shown === key && state.showing) {
+      return state.showing.then(function () { if (focus) { focusName(); } });
+    }
     state.selected = String(customerId);
+    state.shown = key;
     var path = "/widget/customers/" + encodeURIComponent(customerId) +
       (activityId ? "?activity=" + encodeURIComponent(activityId) : "");
-    return htmx.ajax("GET", url(path), { target: "#cd-context", swap: "innerHTML" }).then(function () {
-      if (focus) {
-        var name = $(".cd-customer-name");
-        if (name) { name.focus(); }
-      }
-    });
+    state.showing = htmx.ajax("GET", url(path), { target: "#cd-context", swap: "innerHTML" });
+    return state.showing.then(function () { if (focus) { focusName(); } });
+  }
+
+  function focusName() {
+    var name = $(".cd-customer-name");
+    if (name) { name.focus(); }
   }
 
   function clearContext() {
     state.selected = null;
+    state.shown = null;
     var empty = $("#cd-context-empty");
     $("#cd-context").innerHTML = empty ? empty.innerHTML : "";
     rendered();
@@ -343,7 +352,11 @@
 
   // --- Close (C8) ------------------------------------------------------------------------
 
-  function ask(dialogId) {
+  /**
+   * Ask with a modal prompt, placed at the button that asked. Inside Finesse the gadget's
+   * frame is as tall as its content, so a prompt centred in the frame could be far off screen.
+   */
+  function ask(dialogId, anchor) {
     var dialog = $("#" + dialogId);
     return new Promise(function (resolve) {
       function choose(event) {
@@ -361,6 +374,8 @@
       dialog.addEventListener("click", choose);
       dialog.addEventListener("cancel", cancel);
       dialog.showModal();
+      var top = Math.max(8, anchor.getBoundingClientRect().top);
+      dialog.style.top = Math.min(top, Math.max(8, window.innerHeight - dialog.offsetHeight - 8)) + "px";
       $("button[value]", dialog).focus();
     });
   }
@@ -372,12 +387,12 @@
     var closeButton = $("[data-cd-close]", card);
     var ready;
     if (card.dataset.known !== "true") {
-      ready = ask("cd-dialog-unknown").then(function (choice) {
+      ready = ask("cd-dialog-unknown", closeButton).then(function (choice) {
         if (choice !== "create") { return choice === "discard"; }
         return submitCustomer(form);
       });
     } else if (dirty(form)) {
-      ready = ask("cd-dialog-unsaved").then(function (choice) {
+      ready = ask("cd-dialog-unsaved", closeButton).then(function (choice) {
         if (choice === "discard") { setEditing(false, true); return true; }
         return choice === "save" ? submitCustomer(form) : false;
       });
@@ -407,8 +422,9 @@
     // A refused tag does not trap the keyboard: Tab again moves on, keeping the text.
     if (isTab && input.dataset.cdRefused === name) { return; }
     event.preventDefault();
+    var sent = input.value;
     htmx.ajax("POST", input.dataset.cdUrl, {
-      source: input, target: "#cd-tag-list", swap: "innerHTML", values: { name: input.value },
+      source: input, target: "#cd-tag-list", swap: "innerHTML", values: { name: sent },
     }).then(function () {
       var fresh = $("#cd-tag-input");
       if (!fresh) { return; }
@@ -416,10 +432,11 @@
         fresh.dataset.cdRefused = name;
         fresh.setAttribute("aria-invalid", "true");
       } else {
-        fresh.value = "";
+        // The agent may already be typing the next tag: only the one sent is cleared.
+        if (fresh.value === sent) { fresh.value = ""; }
         fresh.removeAttribute("aria-invalid");
       }
-      fresh.focus();
+      if (document.activeElement === document.body) { fresh.focus(); }
     });
   }
 
@@ -435,6 +452,7 @@
     state.onResize = options.onResize || null;
     state.agent = options.agent || null;
     state.selected = null;
+    state.shown = null;
     state.seen = null;
     messages = JSON.parse($(".cd-messages").textContent);
     bindDocument();

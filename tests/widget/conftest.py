@@ -57,3 +57,7 @@ class WidgetPage:
 @pytest.fixture
 def widget(page, app):
     return WidgetPage(page, app.config["PUBLIC_URL"])
+
+
+# The issue-3 flows run inside the mock Finesse desktop: its fixtures, shared from tests/harness.
+from tests.harness.conftest import desktop, harness_url  # noqa: E402,F401
