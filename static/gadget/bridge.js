@@ -171,6 +171,7 @@ finesse.modules.ContextDesk = (function () {
     }).then(function (response) {
       // A session that ran out early (clock skew, revoked): sign in again, once.
       if (response.status === 401 && path !== "/session" && !retried) {
+        log("the service answered 401 to " + path + ": signing in again");
         return signIn().then(function () { return request(method, path, body, true); });
       }
       return response;

@@ -3,7 +3,7 @@ and ends reaches the service, once."""
 import pytest
 
 from server.models import Activity, database
-from tests.harness.conftest import wait_until
+from tests.harness.desktop import wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 works against it works against Finesse: names, callback arguments, state names."""
 import pytest
 
-from tests.harness.conftest import wait_until
+from tests.harness.desktop import wait_until
 
 pytestmark = pytest.mark.browser
 
