@@ -184,3 +184,30 @@ def test_C10_the_gadget_follows_the_finesse_locale(desktop):
                == "Klantcontext", message="the Dutch title")
     desktop.sign_in(2, "agent2", locale="fr_FR")
     assert desktop.bridge(2)["locale"] == "fr"
+
+
+def test_F2_widget_embedded_cross_origin_and_refreshed_after_each_interaction(desktop):
+    desktop.sign_in(1, "agent1", locale="fr_FR")
+    wait_until(lambda: desktop.bridge(1)["widget"] == "started", message="the widget")
+    gadget = desktop.frame(1)
+    assert gadget.locator("[data-context-desk]").count() == 1
+    assert gadget.evaluate("document.documentElement.lang") == "fr"
+    assert gadget.locator("[data-context-desk]").get_attribute("lang") == "fr"
+
+    dialog = desktop.call(1, caller="+31 20 555 0188")
+    desktop.act(1, "answer", dialog)
+    desktop.wait_for_dialog(1, dialog, "posted")
+    # The bridge asks the widget to refresh: the caller is in Open without a reload.
+    gadget.locator("#cd-open-list", has_text="+31 20 555 0188").wait_for()
+
+    desktop.reload_gadget(1)
+    wait_until(lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
+               message="the gadget to load again")
+    wait_until(lambda: (desktop.bridge(1) or {}).get("widget") == "started",
+               message="the widget again")
+    gadget = desktop.frame(1)
+    assert gadget.locator("[data-context-desk]").count() == 1
+    gadget.locator("#cd-open-list", has_text="+31 20 555 0188").wait_for()
+    scripts = gadget.evaluate("[...document.scripts].map(s => s.src).filter(Boolean)")
+    assert len(scripts) == len(set(scripts))  # no script loaded twice
+    desktop.screenshot("widget-in-gadget-fr")
