@@ -6,7 +6,8 @@ the bridge and the widget make is cross-origin (CORS).
 """
 import pytest
 
-from tests.harness.desktop import Desktop
+# wait_until too: other areas' browser tests import it from here.
+from tests.harness.desktop import Desktop, wait_until  # noqa: F401
 
 
 @pytest.fixture
