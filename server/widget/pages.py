@@ -33,7 +33,7 @@ def js_messages():
     count = "{count}"
     return {
         "charsLeft": _("Characters left: %(count)s", count=count),
-        "charsOver": _("%(count)s characters too many", count=count),
+        "charsOver": _("Characters over the limit: %(count)s", count=count),
         "tagTooLong": _("%(field)s: at most %(limit)s characters; this has %(count)s.",
                         field=field_label("name_tag"), limit=TAG_LIMIT, count=count),
         "tagDuplicate": _("“%(name)s” is already a tag of this interaction.", name="{name}"),

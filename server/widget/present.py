@@ -1,6 +1,7 @@
 """How the widget names customers, media, journey entries and fields, in the agent's language."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 # The customer's free fields the form always offers; others a customer has are shown too.
 STANDARD_FIELDS = ("company", "address", "notes")
@@ -56,7 +57,10 @@ def form_fields(values):
 
 
 def request_status_label(request):
-    return _("Closed") if request.status == "closed" else _("Open")
+    # "Open" and "Closed" of a request are not the Open list's: French says "Ouverte", "Ouverts".
+    if request.status == "closed":
+        return pgettext("request status", "Closed")
+    return pgettext("request status", "Open")
 
 
 def journey_text(change, activity, request):

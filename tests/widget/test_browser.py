@@ -69,7 +69,7 @@ def test_C4_title_saved_in_place_with_characters_left_and_over_long_refused(unkn
     version = page.locator("#cd-request").get_attribute("data-cd-version")
     assert version == "2" and title.get_attribute("data-cd-original") == "Printer broken"
     title.fill("x" * 2001)
-    expect(page.locator("#cd-request-title-count")).to_have_text("1 characters too many")
+    expect(page.locator("#cd-request-title-count")).to_have_text("Characters over the limit: 1")
     title.press("Tab")
     expect(page.locator("#cd-request-title-error")).to_have_text(
         "Title: at most 2000 characters; this has 2001.")
