@@ -19,7 +19,9 @@ from server.errors import Problem
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = "gadget.xml"
-BRIDGE = "gadget/bridge.js"
+# The bridge and what it uses, in the order the gadget loads them.
+SCRIPTS = {"service": "gadget/service.js", "embed": "gadget/embed.js",
+           "bridge": "gadget/bridge.js"}
 STYLES = "gadget/gadget.css"
 # OpenSocial message bundles: the container hands the agent's language to `prefs.getMsg`.
 MESSAGES = "gadget/messages/{}.xml"
@@ -53,7 +55,8 @@ def render():
     base = public_url()
     return _environment.get_template(TEMPLATE).render(
         public_url=base,
-        assets={"bridge": asset_url(BRIDGE), "css": asset_url(STYLES)},
+        assets={"css": asset_url(STYLES),
+                **{name: asset_url(path) for name, path in SCRIPTS.items()}},
         locales=LOCALES,
         messages={locale: asset_url(MESSAGES.format(locale)) for locale in LOCALES},
     )

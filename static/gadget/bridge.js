@@ -2,7 +2,8 @@
  * Context Desk's Finesse bridge (F2): runs in the gadget's own document, where Finesse's
  * JavaScript library is, and tells the Context Desk service what the agent answered,
  * accepted, opened and ended. It signs the agent in with the credentials Finesse gives the
- * gadget (F3), embeds the widget (gadget/CONTRACT.md) and keeps the gadget's height right.
+ * gadget (F3, service.js), embeds the widget (embed.js, gadget/CONTRACT.md) and keeps the
+ * gadget's height right.
  *
  * Voice: user.getDialogs(); a call counts once the agent's participant is ACTIVE, and ends on
  * DROPPED. Chat and email: user.getMediaList() -> getMedia({id}) for each Media Routing
@@ -24,15 +25,14 @@ finesse.modules.ContextDesk = (function () {
                        INTERRUPTED: true};
   var TASK_ENDED = {CLOSED: true};
   var INTERACTION_STATE = {call: "answered", chat: "accepted", email: "opened"};
-  var SESSION_REFRESH_AT = 0.75;  // of the session's lifetime, as for Finesse's SSO tokens
   var RETRY_DELAYS = [1000, 3000, 10000, 30000];
   var LOCALES = {en: true, nl: true, fr: true, tr: true};
   var MAX_TEXT = 2000;  // the service's limit for every text field (C4)
 
   var s = {
     started: false, config: null, prefs: null, user: null, publicUrl: "", apiBase: "",
-    locale: "en", container: null, mrds: {}, session: null, token: null, refreshTimer: null,
-    dialogs: {}, widget: "none", log: []
+    locale: "en", container: null, mrds: {}, service: null, dialogs: {}, widget: "none",
+    log: []
   };
 
   // Small helpers
@@ -147,75 +147,23 @@ finesse.modules.ContextDesk = (function () {
     adjustHeight();
   }
 
-  /** What a failed response says, for a person: the problem's detail, else a plain message. */
-  function problemText(response, fallback) {
-    var body = response.body;
-    if (body && typeof body === "object" && body.detail) { return String(body.detail); }
-    return fallback;
-  }
+  // Session (F3): Finesse's credentials for our own short-lived token (service.js)
 
-  // The service's API
-
-  function request(method, path, body, retried) {
-    var headers = {"Accept": "application/json"};
-    if (s.token && path !== "/session") { headers.Authorization = "Bearer " + s.token; }
-    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
-    return fetch(s.apiBase + path, {
-      method: method, headers: headers, mode: "cors", credentials: "omit",
-      body: body === undefined ? undefined : JSON.stringify(body)
-    }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      var parse = type.indexOf("json") >= 0 ?
-        response.json().catch(function () { return null; }) : Promise.resolve(null);
-      return parse.then(function (data) { return {status: response.status, body: data}; });
-    }).then(function (response) {
-      // A session that ran out early (clock skew, revoked): sign in again, once.
-      if (response.status === 401 && path !== "/session" && !retried) {
-        log("the service answered 401 to " + path + ": signing in again");
-        return signIn().then(function () { return request(method, path, body, true); });
-      }
-      return response;
-    });
-  }
-
-  // Session (F3): Finesse's credentials for our own short-lived token
-
-  function finesseAuthorization() {
+  function finesseCredentials() {
     var config = s.config;
     var sso = config.systemAuthMode === "SSO" || (!config.authorization && config.authToken);
-    return sso ? "Bearer " + config.authToken : "Basic " + config.authorization;
+    return {id: config.id,
+            authorization: sso ? "Bearer " + config.authToken : "Basic " + config.authorization};
   }
 
-  function signIn() {
-    if (s.session) { return s.session; }
-    s.session = request("POST", "/session", {
-      finesse: {id: s.config.id, authorization: finesseAuthorization()}
-    }).then(function (response) {
-      if (response.status !== 201) {
-        var error = new Error(problemText(response, "HTTP " + response.status));
-        error.status = response.status;
-        throw error;
-      }
-      s.token = response.body.token;
-      scheduleRefresh(response.body.expires_at);
-      if (s.widget === "started" && window.ContextDesk.widget.setToken) {
-        window.ContextDesk.widget.setToken(s.token);
-      }
-      log("signed in as " + s.config.id);
-      return s.token;
-    });
-    var clear = function () { s.session = null; };
-    s.session.then(clear, clear);
-    return s.session;
+  function request(method, path, body) {
+    return s.service.request(method, path, body);
   }
 
-  function scheduleRefresh(expiresAt) {
-    clearTimeout(s.refreshTimer);
-    var lifetime = Date.parse(expiresAt) - Date.now();
-    if (!(lifetime > 0)) { lifetime = 60 * 1000; }  // a skewed clock: a 401 re-signs anyway
-    s.refreshTimer = setTimeout(function () {
-      signIn().catch(function (error) { log("session refresh failed: " + error.message); });
-    }, Math.max(1000, lifetime * SESSION_REFRESH_AT));
+  function onToken(token) {
+    if (s.widget === "started" && window.ContextDesk.widget.setToken) {
+      window.ContextDesk.widget.setToken(token);
+    }
   }
 
   function showSignInError(error) {
@@ -225,66 +173,22 @@ finesse.modules.ContextDesk = (function () {
     log("sign-in failed: " + error.message);
   }
 
-  // The widget (gadget/CONTRACT.md): its fragment, scripts, then start()
-
-  function loadScriptsOf(fragment) {
-    var scripts = Array.prototype.slice.call(fragment.querySelectorAll("script"));
-    return scripts.reduce(function (previous, old) {
-      return previous.then(function () {
-        return new Promise(function (resolve, reject) {
-          var src = old.getAttribute("src");
-          var type = old.getAttribute("type");
-          if (type && !/javascript|module/i.test(type)) { resolve(); return; }  // data blocks
-          old.parentNode.removeChild(old);
-          var loaded = Array.prototype.some.call(document.scripts, function (script) {
-            return src && script.getAttribute("src") === src;
-          });
-          if (loaded) { resolve(); return; }  // by an earlier start
-          var script = document.createElement("script");
-          if (type) { script.type = type; }
-          if (src) {
-            script.src = src;
-            script.onload = function () { resolve(); };
-            script.onerror = function () { reject(new Error("could not load " + src)); };
-            document.head.appendChild(script);
-          } else {
-            script.textContent = old.textContent;
-            document.head.appendChild(script);
-            resolve();
-          }
-        });
-      });
-    }, Promise.resolve());
-  }
+  // The widget (embed.js, gadget/CONTRACT.md)
 
   function loadWidget() {
     s.widget = "loading";
-    var url = s.publicUrl + "/widget/?fragment=1&locale=" + encodeURIComponent(s.locale);
-    return fetch(url, {mode: "cors", credentials: "omit"}).then(function (response) {
-      if (!response.ok) { throw new Error("the widget answered HTTP " + response.status); }
-      return response.text();
-    }).then(function (html) {
-      var holder = document.createElement("div");
-      holder.className = "cd-gadget__widget";
-      holder.innerHTML = html;
-      var old = s.container.querySelector(".cd-gadget__widget");
-      if (old) { old.parentNode.removeChild(old); }
-      s.container.appendChild(holder);
-      return loadScriptsOf(holder);
+    return ContextDeskGadget.embed({
+      container: s.container, publicUrl: s.publicUrl, apiBase: s.apiBase,
+      token: s.service.token, locale: s.locale, onResize: adjustHeight
     }).then(function () {
-      var widget = window.ContextDesk && window.ContextDesk.widget;
-      if (!widget || !widget.start) { throw new Error("the widget's script did not load"); }
-      widget.start({apiBase: s.apiBase, publicUrl: s.publicUrl, token: s.token,
-                    locale: s.locale, onResize: adjustHeight});
       s.widget = "started";
       showStatus("");
-      showCurrent();
-      dismissLoading();
       log("widget started");
-    }).catch(function (error) {
+    }, function (error) {
       s.widget = "failed";
       log("widget failed: " + error.message);
       showStatus(msg("widget_failed"), {error: true, retry: start});
+    }).then(function () {
       showCurrent();
       dismissLoading();
     });
@@ -300,7 +204,7 @@ finesse.modules.ContextDesk = (function () {
   /** Sign in, then show the widget; the retry buttons call this again. */
   function start() {
     showStatus(msg("signing_in"));
-    return signIn().then(function () {
+    return s.service.signIn().then(function () {
       showStatus(msg("loading"));
       flushPending();
       return loadWidget();
@@ -389,7 +293,7 @@ finesse.modules.ContextDesk = (function () {
   }
 
   function post(entry) {
-    if (!s.token) { return; }  // start() posts it once signed in
+    if (!s.service.token) { return; }  // start() posts it once signed in
     var dialog = entry.dialog;
     var identity = identityOf(entry, dialog);
     var properties = propertiesOf(dialog);
@@ -411,7 +315,8 @@ finesse.modules.ContextDesk = (function () {
         retryLater(entry);
       } else {
         entry.status = "failed";
-        showStatus(msg("not_recorded") + " " + problemText(response, "HTTP " + response.status),
+        showStatus(msg("not_recorded") + " " +
+                   ContextDeskGadget.Service.problemText(response, "HTTP " + response.status),
                    {error: true});
       }
     }, function (error) {
@@ -503,6 +408,8 @@ finesse.modules.ContextDesk = (function () {
       return;
     }
     s.config = finesse.gadget.Config;
+    s.service = new ContextDeskGadget.Service({apiBase: s.apiBase, credentials: finesseCredentials,
+                                               onToken: onToken, log: log});
     s.locale = language(s.config.locale);
     s.mrds = mediaRoutingDomains();
     if (gadgets.window.setTitle) { gadgets.window.setTitle(msg("title")); }
@@ -531,7 +438,7 @@ finesse.modules.ContextDesk = (function () {
     Object.keys(s.dialogs).forEach(function (id) {
       dialogs[id] = {medium: s.dialogs[id].medium, status: s.dialogs[id].status};
     });
-    return {signedIn: !!s.token, locale: s.locale, mrds: s.mrds, widget: s.widget,
+    return {signedIn: !!(s.service && s.service.token), locale: s.locale, mrds: s.mrds, widget: s.widget,
             dialogs: dialogs, log: s.log.slice()};
   }
 
