@@ -3,11 +3,14 @@
 The harness is opened on another origin than the service (see tests/harness), so everything the
 widget does here is cross-origin with the bearer token, as inside Finesse.
 """
+import os
+
 import pytest
 from playwright.sync_api import expect
 
 from server.models import Activity, database
 from tests.harness.desktop import wait_until
+from tests.widget.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +42,10 @@ def request_of(source_id):
 
 
 def shoot(desktop, name, number=1):
+    """The gadget as the agent sees it in the Finesse tab."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
     desktop.page.locator(f"iframe#gadget-{number}").screenshot(
-        path=f"test-artifacts/harness-{name}.png")
+        path=os.path.join(ARTIFACTS, f"harness-{name}.png"))
 
 
 def test_issue3_call_create_tags_comment_close_reopen_and_C1b(desktop, agent):
