@@ -211,3 +211,20 @@ def test_F2_widget_embedded_cross_origin_and_refreshed_after_each_interaction(de
     scripts = gadget.evaluate("[...document.scripts].map(s => s.src).filter(Boolean)")
     assert len(scripts) == len(set(scripts))  # no script loaded twice
     desktop.screenshot("widget-in-gadget-fr")
+
+
+def test_F2_mrd_list_on_the_gadget_url_decides_which_chats_and_emails_count(desktop):
+    desktop.open("/harness/?gadget=" + "/gadget.xml%3Fmrd%3D5000:email")
+    desktop.sign_in(1, "agent1")
+    assert desktop.bridge(1)["mrds"] == {"5000": "email"}
+    forced = desktop.task(1, "chat", "grace@example.com")  # MRD 5000, said to be email
+    desktop.act(1, "accept", forced)
+    desktop.wait_for_dialog(1, forced, "posted")
+    assert activities_from(forced)[0].medium == "email"
+    ignored = desktop.task(1, "email", "grace@example.com")  # MRD 5001: not on the list
+    desktop.act(1, "accept", ignored)
+    dialog = desktop.call(1, caller="+31 20 555 0190")  # calls always count
+    desktop.act(1, "answer", dialog)
+    desktop.wait_for_dialog(1, dialog, "posted")
+    assert ignored not in desktop.bridge(1)["dialogs"]
+    assert activities_from(ignored) == []
