@@ -175,7 +175,7 @@
       }
     });
     document.addEventListener("htmx:afterSettle", rendered);
-    document.addEventListener("cd:loaded", rendered);
+    document.addEventListener("cd:loaded", function (event) { reloadShown(event.detail); });
   }
 
   // --- The widget root's own events ------------------------------------------------------
@@ -200,6 +200,30 @@
     root.addEventListener("input", function (event) {
       if (event.target.hasAttribute("data-cd-limit")) { updateCounter(event.target); }
       if (event.target.hasAttribute("data-cd-tag-input")) { event.target.dataset.cdRefused = ""; }
+    });
+  }
+
+  /**
+   * After live.js loaded another agent's change into the fields, bring what is not a field up
+   * to date too: the header's name, the request icon, the tags and comments. Each part comes
+   * from the record's own fragment (htmx `select`), so the fields and their marks stay as they are.
+   */
+  var PARTS = {
+    customer: ["/widget/customers/{id}/card", [".cd-customer-name-text", ".cd-customer-meta"]],
+    request: ["/widget/requests/{id}", ["#cd-request-icon"]],
+    activity: ["/widget/activities/{id}", ["#cd-tag-list", "#cd-comment-list"]],
+  };
+
+  function reloadShown(detail) {
+    var part = detail && PARTS[detail.kind];
+    var shown = part && $('[data-cd-record="' + detail.kind + ":" + detail.id + '"]');
+    if (!shown) { rendered(); return; }
+    if (detail.kind === "customer") { loadLists(); }
+    part[1].forEach(function (selector) {
+      var target = $(selector, shown);
+      if (!target) { return; }
+      htmx.ajax("GET", url(format(part[0], { id: encodeURIComponent(detail.id) })),
+                { source: target, target: target, swap: "outerHTML", select: selector });
     });
   }
 

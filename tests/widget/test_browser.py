@@ -273,3 +273,22 @@ def test_readable_at_320_px_without_sideways_scrolling(unknown_caller):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320
     unknown_caller.shot("layout-320")
+
+
+def test_C3_after_live_load_the_parts_that_are_not_fields_follow(agent2, known_customer):
+    """live.js loads another agent's change into the fields; the widget redraws the rest."""
+    page = known_customer.page
+    activity = page.locator("#cd-activity").get_attribute("data-cd-record").split(":")[1]
+    customer = page.locator("#cd-customer").get_attribute("data-cd-record").split(":")[1]
+    current = agent2.get(f"/api/v1/customers/{customer}").get_json()
+    agent2.patch(f"/api/v1/customers/{customer}", json={"version": current["version"],
+                                                        "name": "Ada King"})
+    agent2.post(f"/api/v1/activities/{activity}/tags", json={"name": "vip"})
+    agent2.post(f"/api/v1/activities/{activity}/comments", json={"body": "Called her back"})
+    for kind, record_id in (("activity", activity), ("customer", customer)):
+        page.evaluate("detail => document.dispatchEvent(new CustomEvent('cd:loaded', {detail}))",
+                      {"kind": kind, "id": record_id})
+    expect(page.locator("#cd-tag-list .cd-tag-name")).to_have_text(["vip"])
+    expect(page.locator("#cd-comment-list .cd-comment-body")).to_have_text(["Called her back"])
+    expect(page.locator(".cd-customer-name-text")).to_have_text("Ada King")
+    expect(page.locator("#cd-open-list .cd-entry-name")).to_have_text("Ada King")
