@@ -7,6 +7,7 @@ test client, without the network or gunicorn, so the profile shows where the ser
 spends a request. The text profile is printed; `--html` also writes pyinstrument's page.
 """
 import argparse
+import logging
 import os
 import random
 import sys
@@ -56,6 +57,24 @@ def requests_for(name, client, headers, rng, deep_id, samples):
 
 
 _cursors = {}
+
+
+class _Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def count_statements():
+    """Count the SQL statements peewee sends from now on (it logs each one at DEBUG)."""
+    counter = _Counter()
+    logger = logging.getLogger("peewee")
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    return counter
 
 
 def journey_cursors(client, headers, customer_id):
@@ -114,13 +133,17 @@ def main(argv=None):
                     raise SystemExit(f"{method} {path} → {response.status_code}: "
                                      f"{response.get_data(as_text=True)[:300]}")
 
-    # First without the profiler (its sampling costs time too), then with it.
+    # First without the profiler (its sampling costs time too), then with it. The number of
+    # statements per operation is the figure a busy machine cannot blur.
     half = len(plans) // 2
+    statements = count_statements()
     began, cpu = time.perf_counter(), time.process_time()
     replay(plans[:half])
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    logging.getLogger("peewee").removeHandler(statements)
     print(f"profile: {args.path}: {half} operations, {elapsed / half * 1000:.2f} ms each "
-          f"({cpu / half * 1000:.2f} ms CPU) on {store.store_name(args.database)}")
+          f"({cpu / half * 1000:.2f} ms CPU, {statements.count / half:.1f} SQL statements) "
+          f"on {store.store_name(args.database)}")
     profiler = Profiler(interval=0.0005)
     with profiler:
         replay(plans[half:])

@@ -57,9 +57,13 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
         record_change(agent_id, "activity", activity.id, "started", customer_id=customer.id,
                       request_id=request.id, activity_id=activity.id, journey=True,
                       data={"medium": medium, "subject": subject or ""})
-        outbox.changed("request", Request.get_by_id(request.id), agent_id)
+        request = Request.get_by_id(request.id)
+        outbox.changed("request", request, agent_id)
         workspace.open_for(agent_id, customer.id, activity.id, outbox)
-    return Interaction(Activity.get_by_id(activity.id), created=True)
+    # The records as written: reading them back cost a screen-pop three queries (bench/).
+    activity.request, activity.customer = request, customer
+    activity.preloaded_tags = []  # a new activity has no tags yet
+    return Interaction(activity, created=True)
 
 
 def latest_open_request(customer_id):
