@@ -91,3 +91,17 @@ def test_C10_every_view_in_every_language_at_400_and_1200(agent, widget, locale)
     page.locator("#cd-search-q").press("Enter")
     expect(page.locator("#cd-search-results .cd-row")).to_have_count(1)
     both_widths(widget, locale, "search")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("width", (320, 400, 1200))
+def test_C10_tab_names_are_never_cut_off(widget, agent, locale, width):
+    widget.page.set_viewport_size({"width": width, "height": 800})
+    widget.open(locale=locale)
+    clipped = widget.page.eval_on_selector_all("[role=tab]", """tabs => {
+        const pane = tabs[0].closest(".cd-pane").getBoundingClientRect();
+        return tabs.filter(tab => tab.scrollWidth > tab.clientWidth
+                                  || tab.getBoundingClientRect().right > pane.right + 0.5)
+                   .map(tab => tab.textContent.trim());
+    }""")
+    assert clipped == []
