@@ -292,3 +292,17 @@ def test_C3_after_live_load_the_parts_that_are_not_fields_follow(agent2, known_c
     expect(page.locator("#cd-comment-list .cd-comment-body")).to_have_text(["Called her back"])
     expect(page.locator(".cd-customer-name-text")).to_have_text("Ada King")
     expect(page.locator("#cd-open-list .cd-entry-name")).to_have_text("Ada King")
+
+
+def test_C4_title_and_description_saved_quickly_one_after_the_other(agent, unknown_caller):
+    """The second save waits for the first and goes out on the version the first produced."""
+    page = unknown_caller.page
+    request_id = page.locator("#cd-request").get_attribute("data-cd-record").split(":")[1]
+    page.locator("#cd-request-title").fill("Printer")
+    page.locator("#cd-request-title").press("Tab")
+    page.locator("#cd-request-description").fill("Paper jam in tray 2")
+    page.locator("#cd-request-description").press("Tab")
+    expect(page.locator("#cd-request")).to_have_attribute("data-cd-version", "3")
+    saved = agent.get(f"/api/v1/requests/{request_id}").get_json()
+    assert (saved["title"], saved["description"]) == ("Printer", "Paper jam in tray 2")
+    expect(page.locator("#cd-banner")).to_be_hidden()
