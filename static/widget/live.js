@@ -20,7 +20,7 @@
   var state = {
     publicUrl: "", token: null, socket: null, stopped: true, retry: RETRY_FIRST,
     retryTimer: null, offlineTimer: null, connectedOnce: false,
-    watched: {},  // "kind:id" -> true, what the server was told we show
+    watched: {},  // "kind:id" -> true once asked, "acknowledged" once the server confirmed
     pending: {},  // "kind:id" -> {version, by}: newer than shown, warning due
     lastBy: {},  // "kind:id" -> who changed it last (for a 409 that names nobody)
     presence: {},  // customer id -> the latest presence event
@@ -109,6 +109,10 @@
   function receive(event) {
     document.dispatchEvent(new CustomEvent("cd:live", { detail: event }));
     if (event.type === "changed") { changed(event); }
+    else if (event.type === "watching") {
+      var key = event.kind + ":" + event.id;
+      if (state.watched[key]) { state.watched[key] = "acknowledged"; }
+    }
     else if (event.type === "presence") { presence(event); }
     else if (event.type === "resync") { recheck(); }
     else if (event.type === "interaction") { refreshOpenList(); }
@@ -455,5 +459,7 @@
     stop: stop,
     load: load,
     connected: function () { return !!state.socket && state.socket.readyState === 1; },
+    /** Whether the server confirmed that changes of this record ("kind:id") reach us. */
+    watching: function (key) { return state.watched[key] === "acknowledged"; },
   };
 })();

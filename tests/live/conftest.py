@@ -9,6 +9,9 @@ import simple_websocket
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, Request, TextMessage
 
+# The browser tests use the harness's desktop page, at another loopback name (cross-origin).
+from tests.harness.conftest import desktop, harness_url  # noqa: F401
+
 
 class Socket:
     """A browser's live socket, as a test drives it: send messages, wait for events."""
