@@ -18,8 +18,10 @@ import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
 
+import redis
 import requests
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import (
@@ -35,6 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from server.embedded import start_embedded_redis  # noqa: E402
+from server.services.records import events_channel  # noqa: E402
 from tests.live.servers import ServerProcess  # noqa: E402
 
 
@@ -83,6 +86,36 @@ class Watcher:
             self.received[event["version"]] = now
 
 
+class Published:
+    """When each version's event went through Redis, as a subscriber of the events channel
+    sees it: the start of the fan-out to the sockets, without the API call before it."""
+
+    def __init__(self, redis_url):
+        self.client = redis.Redis.from_url(redis_url)
+        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(events_channel(self.client))
+        self.at = {}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.listen, daemon=True)
+        self.thread.start()
+
+    def listen(self):
+        while not self.stopping.is_set():
+            message = self.pubsub.get_message(timeout=0.2)
+            now = time.perf_counter()
+            if message is None:
+                continue
+            event = json.loads(message["data"])
+            if event.get("type") == "changed":
+                self.at[event["version"]] = now
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join()
+        self.pubsub.close()
+        self.client.close()
+
+
 def pump(selector, until, timeout):
     """Read every socket until `until()` holds, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -100,7 +133,7 @@ def sign_in(http, base_url, agent_id, password):
     return response.json()["token"]
 
 
-def measure(urls, sockets, rounds):
+def measure(urls, sockets, rounds, published):
     """Open the sockets over the processes, change the request `rounds` times, time deliveries."""
     http = requests.Session()
     http.trust_env = False
@@ -124,7 +157,7 @@ def measure(urls, sockets, rounds):
         watcher.send({"type": "watch", "kind": "request", "id": request["id"]})
     pump(selector, lambda: all(w.watching for w in watchers), 30)
 
-    latencies, spreads, api = [], [], []
+    latencies, spreads, api, fanout = [], [], [], []
     version = request["version"]
     for round_ in range(rounds):
         started = time.perf_counter()
@@ -135,13 +168,14 @@ def measure(urls, sockets, rounds):
         api.append(time.perf_counter() - started)
         pump(selector, lambda v=version: all(v in w.received for w in watchers), 30)
         arrived = [w.received[version] - started for w in watchers]
+        fanout += [w.received[version] - published.at[version] for w in watchers]
         latencies += arrived
         spreads.append(max(arrived))
         time.sleep(0.05)
     for watcher in watchers:
         selector.unregister(watcher.sock)
         watcher.sock.close()
-    return latencies, spreads, api
+    return latencies, spreads, api, fanout
 
 
 def percentile(values, fraction):
@@ -163,7 +197,10 @@ def run(processes, worker_class, sockets, rounds, redis_url):
             servers.append(server)
         for server in servers:
             server.wait_ready(60)
-        latencies, spreads, api = measure([s.url for s in servers], sockets, rounds)
+        published = Published(redis_url)
+        latencies, spreads, api, fanout = measure([s.url for s in servers], sockets, rounds,
+                                                  published)
+        published.close()
     finally:
         for server in servers:
             server.stop()
@@ -176,6 +213,8 @@ def run(processes, worker_class, sockets, rounds, redis_url):
         "all_p50_ms": round(statistics.median(spreads) * 1000, 1),
         "all_p99_ms": round(percentile(spreads, 0.99) * 1000, 1),
         "patch_p50_ms": round(statistics.median(api) * 1000, 1),
+        "fanout_p50_ms": round(statistics.median(fanout) * 1000, 1),
+        "fanout_p99_ms": round(percentile(fanout, 0.99) * 1000, 1),
     }
 
 
@@ -195,7 +234,8 @@ def main():
     try:
         if not args.json:
             print(f"{'worker':<8} {'procs':>5} {'sockets':>7} {'p50 ms':>7} {'p99 ms':>7} "
-                  f"{'max ms':>7} {'all p50':>8} {'all p99':>8} {'PATCH':>6}")
+                  f"{'max ms':>7} {'all p50':>8} {'all p99':>8} {'PATCH':>6} {'fan p50':>8} "
+                  f"{'fan p99':>8}")
         for worker_class in args.worker_class:
             for processes in args.processes:
                 result = run(processes, worker_class, args.sockets, args.rounds, redis_url)
@@ -205,7 +245,8 @@ def main():
                     print(f"{worker_class:<8} {processes:>5} {args.sockets:>7} "
                           f"{result['p50_ms']:>7} {result['p99_ms']:>7} {result['max_ms']:>7} "
                           f"{result['all_p50_ms']:>8} {result['all_p99_ms']:>8} "
-                          f"{result['patch_p50_ms']:>6}",
+                          f"{result['patch_p50_ms']:>6} {result['fanout_p50_ms']:>8} "
+                          f"{result['fanout_p99_ms']:>8}",
                           flush=True)
     finally:
         if stop_redis:

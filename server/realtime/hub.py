@@ -121,6 +121,14 @@ class Hub:
             self._names[agent_id] = name
         return connection
 
+    def cut_off(self, agent_id):
+        """Close an agent's sockets on this process (their browsers reconnect and re-check)."""
+        with self._lock:
+            connections = list(self._by_agent.get(agent_id, ()))
+        for connection in connections:
+            connection.close()
+        return len(connections)
+
     def sockets(self, agent_id=None):
         """How many sockets this process has open (for one agent, or for all)."""
         with self._lock:

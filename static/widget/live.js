@@ -16,15 +16,16 @@
   var RETRY_FIRST = 500, RETRY_MAX = 30000;  // ms; doubled after each failed attempt
   var OFFLINE_AFTER = 3000;  // ms without a socket before the agent is told
   var TYPING_EVERY = 1000;  // ms between two "typing" messages
+  var LIST_SETTLE = 1000;  // ms an interaction event waits before checking the Open list
 
   var state = {
     publicUrl: "", token: null, socket: null, stopped: true, retry: RETRY_FIRST,
     retryTimer: null, offlineTimer: null, connectedOnce: false,
     watched: {},  // "kind:id" -> true once asked, "acknowledged" once the server confirmed
     pending: {},  // "kind:id" -> {version, by}: newer than shown, warning due
-    lastBy: {},  // "kind:id" -> who changed it last (for a 409 that names nobody)
+    lastBy: {},  // "kind:id" -> {version, by}: who made the newest version we heard of
     presence: {},  // customer id -> the latest presence event
-    lastTyping: 0, refreshTimer: null, bound: false,
+    lastTyping: 0, bound: false,
   };
 
   function $$(selector, scope) {
@@ -115,7 +116,7 @@
     }
     else if (event.type === "presence") { presence(event); }
     else if (event.type === "resync") { recheck(); }
-    else if (event.type === "interaction") { refreshOpenList(); }
+    else if (event.type === "interaction" && event.action !== "ended") { refreshOpenList(event); }
   }
 
   /** Tell the server which records are on screen now (and which are gone). */
@@ -138,19 +139,27 @@
     });
   }
 
-  function refreshOpenList() {
-    // Several interaction events in a row (opened, then attached) make one refresh.
-    window.clearTimeout(state.refreshTimer);
-    state.refreshTimer = window.setTimeout(function () {
-      if (ContextDesk.widget && ContextDesk.widget.refresh) { ContextDesk.widget.refresh(); }
-    }, 150);
+  /** Reload the Open list when it does not show what an interaction event says (another
+   *  window or desktop of the same agent changed it). The widget's own actions already show
+   *  their result, so the check waits for those to settle rather than racing them. */
+  function refreshOpenList(event) {
+    window.setTimeout(function () {
+      if (document.querySelector(".htmx-request")) { return refreshOpenList(event); }
+      var list = document.getElementById("cd-open-list");
+      if (!list || !ContextDesk.widget || !ContextDesk.widget.refresh) { return; }
+      var shown = $$("[data-cd-select]", list).filter(function (entry) {
+        return event.action === "closed" ? entry.dataset.customerId === event.customer_id
+          : entry.dataset.activityId === event.activity_id;
+      }).length > 0;
+      if (event.action === "closed" ? shown : !shown) { ContextDesk.widget.refresh(); }
+    }, LIST_SETTLE);
   }
 
   // --- Warnings --------------------------------------------------------------------------
 
   function changed(event) {
     var key = event.kind + ":" + event.id;
-    if (event.by) { state.lastBy[key] = event.by_name || event.by; }
+    if (event.by) { state.lastBy[key] = { version: event.version, by: event.by_name || event.by }; }
     warnIfNewer(key, event.version, event.by_name || event.by, null);
   }
 
@@ -239,13 +248,19 @@
     });
   }
 
+  /** Who made this version, if an event told us; otherwise the warning names nobody. */
+  function author(key, version) {
+    var last = state.lastBy[key];
+    return last && Number(last.version) === Number(version) ? last.by : null;
+  }
+
   /** After a reconnect: anything on screen older than the stored record gets the warning. */
   function recheck() {
     var keys = {};
     $$("[data-cd-record]").forEach(function (element) { keys[element.dataset.cdRecord] = true; });
     Object.keys(keys).forEach(function (key) {
       fetchRecord(key).then(function (current) {
-        warnIfNewer(key, current.version, state.lastBy[key], current);
+        warnIfNewer(key, current.version, author(key, current.version), current);
       }, function () { /* gone or offline: the next reconnect checks again */ });
     });
   }
@@ -422,7 +437,8 @@
     document.addEventListener("cd:stale", function (event) {
       var detail = event.detail;
       var key = detail.kind + ":" + detail.id;
-      warnIfNewer(key, detail.current.version, state.lastBy[key], detail.current);
+      warnIfNewer(key, detail.current.version, author(key, detail.current.version),
+                  detail.current);
     });
     document.addEventListener("input", typing, true);
     document.addEventListener("click", function (event) {

@@ -132,3 +132,35 @@ def test_C3_C10_the_warning_speaks_the_agents_language(desktop):
     expect(warning).to_contain_text("Gewijzigd: Titel")
     warning.get_by_role("button", name="Laden").click()
     expect(one.locator("#cd-request-title")).to_have_value("Printer in brand")
+
+
+def test_C3_saving_a_stale_record_shows_the_warning_not_an_error(desktop, same_customer):
+    one, two, key = same_customer
+    one.evaluate("ContextDesk.live.stop()")  # no live event reaches agent 1 from now on
+    save_title(two, "Printer on fire")
+    mine = one.locator("#cd-request-title")
+    mine.fill("Paper jam")
+    mine.press("Tab")  # the save is refused: 409, the request changed meanwhile
+    warning = one.locator("#cd-request [data-cd-live-warning]")
+    expect(warning).to_contain_text("Another agent changed this request since you loaded it.")
+    expect(one.locator("#cd-banner")).to_be_hidden()  # not an error
+    expect(mine).to_have_value("Paper jam")
+    warning.get_by_role("button", name="Load").click()
+    expect(one.locator("[data-cd-live-theirs]")).to_have_text("Printer on fire")
+    assert stored_title(key) == "Printer on fire"
+
+
+def test_C3_a_change_missed_while_disconnected_shows_after_reconnecting(app, desktop,
+                                                                       same_customer, agent2):
+    one, _two, key = same_customer
+    request_id = key.split(":")[1]
+    current = agent2.get(f"/api/v1/requests/{request_id}").get_json()
+    app.extensions["live"].cut_off("agent1")  # a network drop: agent 1's socket is gone
+    # Saved while agent 1 is away (its browser waits at least 0.375 s before reconnecting).
+    assert agent2.patch(f"/api/v1/requests/{request_id}", json={
+        "version": current["version"], "title": "Printer on fire"}).status_code == 200
+    warning = one.locator("#cd-request [data-cd-live-warning]")
+    # The event itself was missed: the warning comes from re-checking after the reconnect.
+    expect(warning).to_contain_text("Another agent changed this request since you loaded it.")
+    expect(warning).to_contain_text("Changed: Title")
+    wait_until(lambda: watching(one, key), message="the socket to watch again")
