@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.models import Request, database
-from tests.harness.conftest import wait_until
+from tests.harness.desktop import wait_until
 
 pytestmark = pytest.mark.browser
 
