@@ -43,11 +43,19 @@ def test_C3_heartbeat_keeps_a_socket_that_answers(app, agent, live_socket):
 
 def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_socket,
                                                        live_socket):
-    slow = raw_socket(agent, receive_buffer=4096)
-    slow.send(type="watch", kind="request", id="70")
     quick = live_socket(agent2)
     quick.watch("request", "70")
-    wait_until(lambda: hub_of(app).watching("request", "70") == 2, what="two watchers")
+    # The slow reader gets a small queue: the kernel's socket buffers (up to 4 MB) must not
+    # hide that it reads nothing.
+    hub = hub_of(app)
+    limit, hub.queue_limit = hub.queue_limit, 20
+    try:
+        slow = raw_socket(agent, receive_buffer=4096)
+        wait_until(lambda: hub.sockets("agent1") == 1, what="the slow socket")
+    finally:
+        hub.queue_limit = limit
+    slow.send(type="watch", kind="request", id="70")
+    wait_until(lambda: hub.watching("request", "70") == 2, what="two watchers")
 
     client = app.extensions["redis"].client
     for version in range(2, 2 + FLOOD):
@@ -57,7 +65,7 @@ def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_s
     versions = [quick.next(changed("request", "70"), timeout=10)["version"]
                 for _ in range(FLOOD)]
     assert versions == list(range(2, 2 + FLOOD))  # all of them, in order
-    wait_until(lambda: hub_of(app).sockets("agent1") == 0, timeout=5, what="cut off")
+    wait_until(lambda: hub.sockets("agent1") == 0, timeout=5, what="cut off")
     assert slow.closed_by_server(timeout=5)
 
 
