@@ -28,15 +28,18 @@ from server.services import autoclose  # noqa: E402
 
 
 def add_overdue(count, after_seconds):
-    """One customer with `count` open requests whose last update is past the deadline."""
-    at = now() - datetime.timedelta(seconds=after_seconds + 3600)
+    """One customer with `count` open requests whose last updates, a second apart, are all
+    past the deadline (as a backlog after a long outage would be)."""
+    due = now() - datetime.timedelta(seconds=after_seconds + 60)
     customer = Customer.create(name="Sweep benchmark")
     with database.atomic():
         for start in range(0, count, 1000):
-            Request.insert_many([
-                {"customer": customer.id, "title": f"Overdue {n}", "created_at": at,
-                 "updated_at": at, "last_activity_at": at}
-                for n in range(start, min(count, start + 1000))]).execute()
+            rows = []
+            for n in range(start, min(count, start + 1000)):
+                at = due - datetime.timedelta(seconds=n)
+                rows.append({"customer": customer.id, "title": f"Overdue {n}", "created_at": at,
+                             "updated_at": at, "last_activity_at": at})
+            Request.insert_many(rows).execute()
     return customer
 
 

@@ -6,12 +6,16 @@ is due once `last_activity_at + AUTO_CLOSE_AFTER` has passed; deadlines only eve
 so the earliest one tells the sweep exactly when it next has work.
 """
 import datetime
+import json
+
+import peewee as pw
 
 from server.clock import now
-from server.models import Change, Request
+from server.models import Change, Request, database
 from server.services.records import unit_of_work
 
 BATCH = 1000
+AUTO = {"reason": "auto"}  # what a journey entry of an automatic closing says
 LONGEST_WAIT = 60  # seconds: the sweep runs at least once a minute, whatever the deadlines say
 
 
@@ -52,14 +56,26 @@ def _close_batch(at, cutoff, batch):
                     .returning(Request.id, Request.customer, Request.version)
                     .execute())
         if rows:
-            Change.insert_many([
-                {"at": at, "agent": None, "kind": "request", "record_id": row.id,
-                 "action": "closed", "customer": row.customer_id, "request_id": row.id,
-                 "journey": True, "data": {"reason": "auto"}}
-                for row in rows]).execute()
+            _journey_entries(at, [row.id for row in rows])
             for row in rows:
                 outbox.changed("request", row, None)
     return len(rows)
+
+
+def _journey_entries(at, request_ids):
+    """One journey entry per closed request, written by the database from the requests
+    themselves (INSERT … SELECT): building a thousand rows in Python took most of a batch."""
+    reason = pw.Value(json.dumps(AUTO))
+    if isinstance(database.obj, pw.PostgresqlDatabase):
+        reason = pw.Cast(reason, "jsonb")  # JSONField's column type there
+    entries = (Request
+               .select(pw.Value(at), pw.Value("request"), Request.id, pw.Value("closed"),
+                       Request.customer, Request.id, pw.Value(True), reason)
+               .where(Request.id.in_(request_ids)))
+    (Change
+     .insert_from(entries, [Change.at, Change.kind, Change.record_id, Change.action,
+                            Change.customer, Change.request_id, Change.journey, Change.data])
+     .execute())
 
 
 def next_deadline(after_seconds):
