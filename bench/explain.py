@@ -11,6 +11,7 @@ statement the service sends (peewee logs them), and asks the store for its plan:
 Writes the plans as Markdown (for the README) with `--markdown`.
 """
 import argparse
+import json
 import logging
 import os
 import re
@@ -169,7 +170,7 @@ def full_scans(plan):
 def explain(database_url, redis_url):
     """Run every endpoint, then explain each distinct statement; returns the list of them."""
     from server import create_app
-    from server.models import Agent, Customer
+    from server.models import Activity, Agent, Customer
     from server.services.sessions import create_local_agent
 
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url,
@@ -182,10 +183,14 @@ def explain(database_url, redis_url):
                                                                         name="agent1")
         token, _ = app.extensions["sessions"].issue(agent)
         deep_id = Customer.get(Customer.email == DEEP_EMAIL).id
-        customer = (Customer.select()
-                    .where((Customer.known == True) & (Customer.id != deep_id)  # noqa: E712
-                           & Customer.phone.is_null(False))
-                    .order_by(Customer.id.desc()).first())
+        # A seeded customer with activities (an earlier run may have added bare ones).
+        customer = next(
+            row for row in (Customer.select()
+                            .where((Customer.known == True)  # noqa: E712
+                                   & (Customer.id != deep_id) & Customer.phone.is_null(False)
+                                   & Customer.email.is_null(False))
+                            .order_by(Customer.id.desc()).limit(100))
+            if Activity.select().where(Activity.customer == row.id).exists())
     headers = {"Authorization": f"Bearer {token}"}
     with app.app_context():
         journey_cursor = client.get(f"/api/v1/customers/{deep_id}/journey",
@@ -241,6 +246,59 @@ def markdown(results, title):
     return "\n".join(lines)
 
 
+def statement_shape(sql):
+    """A statement shortened for a table: no column lists, no quotes, no aliases."""
+    sql = re.sub(r"\s+", " ", sql).replace('"', "")
+    sql = re.sub(r"^SELECT .*? FROM", "SELECT … FROM", sql)
+    sql = re.sub(r"\b(t\d|workspace_entry|activity|request|customer|tag|change)\.", "", sql)
+    sql = re.sub(r"\(([^()]*)\) VALUES \(.*\)", "(…) VALUES (…)", sql)
+    sql = re.sub(r"IN \((?:[?%s], )+[?%s]\)", "IN (…)", sql.replace("%s", "?"))
+    sql = re.sub(r" RETURNING .*$", "", sql).replace("json(?)", "?")
+    return sql.replace(" AS t1", "").replace(" AS t2", "").replace(" AS t3", "")
+
+
+def plan_digest(entry):
+    """What the plan reads: the index of each table lookup, in a few words."""
+    plan = entry.get("plan_for_a_large_table") or entry["plan"]
+    found = []
+    for line in plan:
+        line = line.strip().lstrip("|`-> ").strip()
+        if line.startswith(("SEARCH", "SCAN", "MULTI-INDEX", "USE TEMP")):
+            found.append(line)
+        match = re.search(r"((?:Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?"
+                          r"(?: using| on) \w+)", line)
+        if match:
+            found.append(match.group(1))
+    text = "; ".join(found) or "(no lookup)"
+    return text + (" (small table read whole)" if entry.get("small_table_scans") else "")
+
+
+def summary(paths):
+    """One Markdown table of every statement with its plan on each store (from --json files)."""
+    stores, by_shape = [], {}
+    for path in paths:
+        with open(path) as file:
+            report = json.load(file)
+        stores.append(report["store"])
+        for entry in report["statements"]:
+            row = by_shape.setdefault(statement_shape(entry["sql"]),
+                                      {"endpoints": entry["endpoints"], "plans": {}})
+            row["plans"][report["store"]] = plan_digest(entry)
+    lines = ["| statement | sent by | " + " | ".join(stores) + " |",
+             "|---|---|" + "---|" * len(stores)]
+    inserts = 0
+    for shape, row in by_shape.items():
+        if shape.startswith("INSERT"):
+            inserts += 1  # no lookup to plan
+            continue
+        cells = [row["plans"].get(store, "") for store in stores]
+        sent_by = (f"every signed-in call ({len(row['endpoints'])})"
+                   if len(row["endpoints"]) > 12 else ", ".join(row["endpoints"]))
+        lines.append(f"| `{shape}` | {sent_by} | " + " | ".join(cells) + " |")
+    lines.append(f"\n({inserts} INSERT statements, which look nothing up, are left out.)")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
@@ -249,7 +307,13 @@ def main(argv=None):
     parser.add_argument("--markdown", help="write the plans as Markdown to this file")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if any statement reads a whole table")
+    parser.add_argument("--json", help="write the statements and plans as JSON to this file")
+    parser.add_argument("--summary", nargs="+", metavar="JSON",
+                        help="print one table of the plans in these --json files, and stop")
     args = parser.parse_args(argv)
+    if args.summary:
+        print(summary(args.summary))
+        return None
     if not args.database:
         raise SystemExit("explain: give --database (or DATABASE_URL) of a seeded database")
     results = explain(args.database, args.redis_url)
@@ -264,6 +328,10 @@ def main(argv=None):
         for line in entry.get("plan_for_a_large_table", []):
             print(f"  if large: {line}")
     print(f"explain: {len(results)} statements, {len(scans)} reading a whole table")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"store": store.store_name(args.database), "statements": results}, out,
+                      indent=1, default=str)
     if args.markdown:
         with open(args.markdown, "w") as out:
             out.write(markdown(results, f"{store.store_name(args.database)}"))
