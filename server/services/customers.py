@@ -109,7 +109,12 @@ def search(text, cursor=None, limit=20):
             condition = _prefix(Customer.email, ids.normalise_email(text))
         else:
             key = ids.name_key(text)
-            condition = _prefix(Customer.name_key, key) | _prefix(Customer.email, key)
+            condition = _prefix(Customer.name_key, key)
+            if " " not in key:
+                # No email address holds a space, so "sanne ja" looks at names alone: then
+                # the name range is the index condition and the index order the result's,
+                # where with the OR PostgreSQL walked the whole name index (10 s at 1 M).
+                condition |= _prefix(Customer.email, key)
         query = query.where(condition)
     after = decode_cursor(cursor)
     if after:
