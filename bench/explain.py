@@ -18,6 +18,7 @@ import re
 import sqlite3
 import sys
 import time
+from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -64,6 +65,8 @@ def operations(customer, deep_id, journey_cursor, name_cursor):
     source = f"explain-{stamp}"
     email_prefix = customer.email[:customer.email.index("@") + 2]
     name = customer.name_key[:4]
+    words = customer.name_key.split()
+    first_last = quote(f"{words[0]} {words[-1][:2]}")  # as an agent types "sanne ja"
     call = {"medium": "call", "source_id": source, "identity": {"phone": customer.phone_raw},
             "state": "answered"}
     return [
@@ -82,6 +85,7 @@ def operations(customer, deep_id, journey_cursor, name_cursor):
         ("GET /customers?q=phone", "GET", f"/customers?q={customer.phone}", None),
         ("GET /customers?q=email", "GET", f"/customers?q={email_prefix}", None),
         ("GET /customers?q=name", "GET", f"/customers?q={name}", None),
+        ("GET /customers?q=first+last", "GET", f"/customers?q={first_last}", None),
         ("GET /customers?q=name&cursor", "GET", f"/customers?q={name}&cursor={name_cursor}",
          None),
         ("GET /customers/{id}", "GET", f"/customers/{customer.id}", None),
