@@ -83,6 +83,7 @@ def app(tmp_path_factory, redis_url, database_url):
     app.live_server = live
     yield app
     live.stop()
+    app.extensions["live"].stop()  # before the embedded Redis goes: no reconnect noise at exit
 
 
 @pytest.fixture(autouse=True)
