@@ -121,7 +121,7 @@ class WorkspaceEntry(BaseModel):
 
 
 class Change(BaseModel):
-    """The change log: who changed what, when. `journey` entries make the customer's journey (C2)."""
+    """The change log: who changed what, when; `journey` entries make the journey (C2)."""
 
     at = pw.DateTimeField(default=now)
     agent = pw.CharField(max_length=100, null=True)  # None: the service itself (auto-close)

@@ -61,5 +61,4 @@ def validation_problem(error: ValidationError):
     return Invalid(flat, detail=detail)
 
 
-from server.api import (  # noqa: E402,F401  (the routes register themselves)
-    activities, care, customers, interactions, openapi, requests, sessions)
+from server.api import activities, care, customers, interactions, openapi, requests, sessions  # noqa: E402,F401  (the routes register themselves)
