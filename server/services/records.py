@@ -3,8 +3,6 @@ import json
 import logging
 import threading
 
-import peewee as pw
-
 from server.clock import now
 from server.errors import NotFound, Stale
 from server.extensions import redis_client
@@ -103,18 +101,6 @@ class Outbox:
 _local = threading.local()
 
 
-def write_transaction():
-    """A transaction that will write; on SQLite it takes the write lock when it begins.
-
-    SQLite's default (deferred) transaction starts as a reader; when two of them then write,
-    one fails at once with "database is locked" instead of waiting. `BEGIN IMMEDIATE` makes
-    concurrent units of work queue for the lock (up to busy_timeout) as PostgreSQL's do.
-    """
-    if isinstance(database.obj, pw.SqliteDatabase):
-        return database.atomic(lock_type="IMMEDIATE")
-    return database.atomic()
-
-
 class unit_of_work:
     """`with unit_of_work() as outbox:` one transaction; its events go out after the commit.
 
@@ -126,7 +112,9 @@ class unit_of_work:
         self.outer = getattr(_local, "outbox", None) is None
         if self.outer:
             _local.outbox = Outbox()
-        self.transaction = write_transaction()
+        # On SQLite every transaction begins IMMEDIATE (server.extensions.open_database), so
+        # concurrent units of work queue for the write lock instead of failing.
+        self.transaction = database.atomic()
         self.transaction.__enter__()
         return _local.outbox
 
