@@ -60,7 +60,7 @@ def print_urls(public, env):
     print(
         f"""
 Context Desk is running.
-  Care Desktop     {public}/
+  Widget (Care)    {public}/widget/
   Finesse harness  {public}/harness/
   Gadget           {public}/gadget.xml
   API              {public}/api/v1/openapi.json

@@ -8,7 +8,7 @@ itself is `server.cors`'s business.
 """
 import os
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, redirect, url_for
 
 from server.widget import i18n, present
 
@@ -26,6 +26,8 @@ def init_app(app):
     i18n.init_app(app)
     app.jinja_env.globals.update(present=present, widget_url=widget_url)
     app.register_blueprint(bp)
+    # The service's front door is the standalone widget (the Care Desktop's own page).
+    app.add_url_rule("/", "index", lambda: redirect(url_for("widget.page")))
 
 
 from server.widget import activity, pages, records, workspace  # noqa: E402,F401  (routes register themselves)

@@ -201,3 +201,9 @@ def test_D8_add_request_and_D7_move_the_interaction(agent, customer_call):
     assert back.status_code == 200
     assert agent.get(f"/api/v1/activities/{activity['id']}").get_json()["request_id"] == \
         customer_call[1]["request"]["id"]
+
+
+def test_O1_the_front_door_leads_to_the_standalone_widget(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/widget/")
