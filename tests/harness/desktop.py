@@ -1,22 +1,12 @@
 """Driving the mock Finesse desktop in Playwright, as a developer playing agent and customer
 would. Other areas' browser tests (the widget's) import `Desktop` and `wait_until` from here."""
 import os
-import time
+
+from tests.waiting import wait_until  # noqa: F401  (other tests import it from here)
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
                          "test-artifacts", "harness")
 
-
-def wait_until(condition, timeout=10.0, message="condition"):
-    """Poll `condition()` until it returns something truthy; return that."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.05)
 
 
 class Desktop:

@@ -14,6 +14,7 @@ from server.clock import now
 from server.models import AgentState, Change, Customer, Request, Task, database
 from server.services import offers
 from tests.jobs.helpers import failed_ids, fire_scheduled, redis_of, scheduled_at, work
+from tests.waiting import wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RQ = os.path.join(os.path.dirname(sys.executable), "rq")
@@ -65,14 +66,7 @@ def kill(process):
     process.wait(10)
 
 
-def wait_until(condition, timeout, step=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"not within {timeout} s")
+
 
 
 def sweep_status(app):
@@ -117,7 +111,7 @@ def test_D6_a_worker_killed_mid_batch_leaves_no_request_half_closed(app, db, rea
             return Request.select().where(Request.status == "closed").count()
 
     worker = real_worker()
-    wait_until(closed_count, 30, step=0.005)  # the sweep is under way: kill it
+    wait_until(closed_count, 30, every=0.005)  # the sweep is under way: kill it
     kill(worker)
     closed = closed_count()
     assert 0 < closed < total, "the kill came after the sweep, not during it"

@@ -11,6 +11,7 @@ from wsproto.events import AcceptConnection, Request, TextMessage
 
 # The browser tests use the harness's desktop page, at another loopback name (cross-origin).
 from tests.harness.conftest import desktop, harness_url  # noqa: F401
+from tests.waiting import wait_until  # noqa: F401  (other tests import it from here)
 
 
 class Socket:
@@ -100,13 +101,6 @@ def live_socket(app):
     for live in opened:
         live.close()
 
-
-def wait_until(condition, timeout=3.0, every=0.02, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout} s")
-        time.sleep(every)
 
 
 class RawSocket:

@@ -51,11 +51,11 @@ def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_s
     limit, hub.queue_limit = hub.queue_limit, 20
     try:
         slow = raw_socket(agent, receive_buffer=4096)
-        wait_until(lambda: hub.sockets("agent1") == 1, what="the slow socket")
+        wait_until(lambda: hub.sockets("agent1") == 1, message="the slow socket")
     finally:
         hub.queue_limit = limit
     slow.send(type="watch", kind="request", id="70")
-    wait_until(lambda: hub.watching("request", "70") == 2, what="two watchers")
+    wait_until(lambda: hub.watching("request", "70") == 2, message="two watchers")
 
     client = app.extensions["redis"].client
     for version in range(2, 2 + FLOOD):
@@ -65,7 +65,7 @@ def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_s
     versions = [quick.next(changed("request", "70"), timeout=10)["version"]
                 for _ in range(FLOOD)]
     assert versions == list(range(2, 2 + FLOOD))  # all of them, in order
-    wait_until(lambda: hub.sockets("agent1") == 0, timeout=5, what="cut off")
+    wait_until(lambda: hub.sockets("agent1") == 0, timeout=5, message="cut off")
     assert slow.closed_by_server(timeout=5)
 
 
