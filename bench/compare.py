@@ -7,6 +7,7 @@ For each scenario: the paced p99 (what an agent feels) and the flat-out requests
 the server can take) at 10 k, 100 k and 1 M customers. A figure that grows with the data
 size is a query that reads more rows as the data grows; an index lookup stays flat.
 """
+
 import argparse
 import glob
 import json
@@ -54,23 +55,31 @@ def render(store, reports, markdown):
         header += [f"p99 ms {size}", f"req/s {size}"]
     header.append("target")
     body = list(rows(reports))
-    notes = [f"{size_label(r.get('size', r['customers']))}: {r['at']}, commit {r['commit']}, "
-             f"{r['server']['workers']}x{r['server']['threads']} gunicorn, load "
-             + "/".join(format(x, ".1f") for x in r.get("load_average", []))
-             for r in reports]
+    notes = [
+        f"{size_label(r.get('size', r['customers']))}: {r['at']}, commit {r['commit']}, "
+        f"{r['server']['workers']}x{r['server']['threads']} gunicorn, load "
+        + "/".join(format(x, ".1f") for x in r.get("load_average", []))
+        for r in reports
+    ]
     if markdown:
-        lines = [f"**{store}** (p99: paced, {reports[0]['agents']} agents; req/s: flat out)",
-                 "", "| " + " | ".join(header) + " |",
-                 "|" + "|".join(["---"] + ["---:"] * (len(header) - 2) + ["---"]) + "|"]
+        lines = [
+            f"**{store}** (p99: paced, {reports[0]['agents']} agents; req/s: flat out)",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join(["---"] + ["---:"] * (len(header) - 2) + ["---"]) + "|",
+        ]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         lines += [""] + [f"- {note}" for note in notes]
         return "\n".join(lines)
     widths = [max(len(str(row[i])) for row in [header, *body]) for i in range(len(header))]
     lines = [store]
     for row in [header, *body]:
-        lines.append("  ".join(str(cell).rjust(width) if 0 < i < len(row) - 1
-                               else str(cell).ljust(width)
-                               for i, (cell, width) in enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                str(cell).rjust(width) if 0 < i < len(row) - 1 else str(cell).ljust(width)
+                for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     lines += notes
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ statement the service sends (peewee logs them), and asks the store for its plan:
 `--check` exits 1.
 Writes the plans as Markdown (for the README) with `--markdown`.
 """
+
 import argparse
 import json
 import logging
@@ -59,64 +60,127 @@ def operations(customer, deep_id, journey_cursor, name_cursor):
 
     activity = Activity.select().where(Activity.customer == customer.id).first()
     request = Request.get_by_id(activity.request_id)
-    other = (Request.select().where((Request.customer == customer.id)
-                                    & (Request.id != request.id)).first() or request)
+    other = (
+        Request.select()
+        .where((Request.customer == customer.id) & (Request.id != request.id))
+        .first()
+        or request
+    )
     stamp = time.time_ns()
     source = f"explain-{stamp}"
-    email_prefix = customer.email[:customer.email.index("@") + 2]
+    email_prefix = customer.email[: customer.email.index("@") + 2]
     name = customer.name_key[:4]
     words = customer.name_key.split()
     first_last = quote(f"{words[0]} {words[-1][:2]}")  # as an agent types "sanne ja"
-    call = {"medium": "call", "source_id": source, "identity": {"phone": customer.phone_raw},
-            "state": "answered"}
+    call = {
+        "medium": "call",
+        "source_id": source,
+        "identity": {"phone": customer.phone_raw},
+        "state": "answered",
+    }
     return [
-        ("POST /session", "POST", "/session",
-         {"local": {"username": "bench-explain", "password": "explain-password"}}),
+        (
+            "POST /session",
+            "POST",
+            "/session",
+            {"local": {"username": "bench-explain", "password": "explain-password"}},
+        ),
         ("POST /interactions", "POST", "/interactions", call),
         ("POST /interactions (repeated)", "POST", "/interactions", call),
-        ("POST /interactions (unknown caller)", "POST", "/interactions",
-         dict(call, source_id=source + "u",
-              identity={"phone": f"+3197{stamp % 10**8:08d}"})),
+        (
+            "POST /interactions (unknown caller)",
+            "POST",
+            "/interactions",
+            dict(call, source_id=source + "u", identity={"phone": f"+3197{stamp % 10**8:08d}"}),
+        ),
         ("POST /interactions/{id}/end", "POST", f"/interactions/{source}/end", None),
         ("GET /workspace", "GET", "/workspace", None),
-        ("POST /workspace/close", "POST", "/workspace/close",
-         {"customer_id": str(customer.id)}),
+        ("POST /workspace/close", "POST", "/workspace/close", {"customer_id": str(customer.id)}),
         ("POST /workspace/open", "POST", "/workspace/open", {"customer_id": str(customer.id)}),
         ("GET /customers?q=phone", "GET", f"/customers?q={customer.phone}", None),
         ("GET /customers?q=email", "GET", f"/customers?q={email_prefix}", None),
         ("GET /customers?q=name", "GET", f"/customers?q={name}", None),
         ("GET /customers?q=first+last", "GET", f"/customers?q={first_last}", None),
-        ("GET /customers?q=name&cursor", "GET", f"/customers?q={name}&cursor={name_cursor}",
-         None),
+        ("GET /customers?q=name&cursor", "GET", f"/customers?q={name}&cursor={name_cursor}", None),
         ("GET /customers/{id}", "GET", f"/customers/{customer.id}", None),
-        ("PATCH /customers/{id}", "PATCH", f"/customers/{customer.id}",
-         lambda: {"version": customer_version(customer.id), "fields": {"explained": "yes"}}),
+        (
+            "PATCH /customers/{id}",
+            "PATCH",
+            f"/customers/{customer.id}",
+            lambda: {"version": customer_version(customer.id), "fields": {"explained": "yes"}},
+        ),
         ("GET /customers/{id}/journey", "GET", f"/customers/{deep_id}/journey", None),
-        ("GET /customers/{id}/journey?cursor", "GET",
-         f"/customers/{deep_id}/journey?cursor={journey_cursor}", None),
-        ("GET /customers/{id}/requests", "GET", f"/customers/{customer.id}/requests?status=open",
-         None),
-        ("POST /customers/{id}/requests", "POST", f"/customers/{customer.id}/requests",
-         {"title": "Explained", "description": ""}),
-        ("POST /customers", "POST", "/customers",
-         {"name": "Explain Plan", "email": f"explain.{stamp}@bench.example",
-          "phone": f"+3197{(stamp + 1) % 10**8:08d}", "fields": {}}),
+        (
+            "GET /customers/{id}/journey?cursor",
+            "GET",
+            f"/customers/{deep_id}/journey?cursor={journey_cursor}",
+            None,
+        ),
+        (
+            "GET /customers/{id}/requests",
+            "GET",
+            f"/customers/{customer.id}/requests?status=open",
+            None,
+        ),
+        (
+            "POST /customers/{id}/requests",
+            "POST",
+            f"/customers/{customer.id}/requests",
+            {"title": "Explained", "description": ""},
+        ),
+        (
+            "POST /customers",
+            "POST",
+            "/customers",
+            {
+                "name": "Explain Plan",
+                "email": f"explain.{stamp}@bench.example",
+                "phone": f"+3197{(stamp + 1) % 10**8:08d}",
+                "fields": {},
+            },
+        ),
         ("GET /requests/{id}", "GET", f"/requests/{request.id}", None),
-        ("PATCH /requests/{id}", "PATCH", f"/requests/{request.id}",
-         lambda: {"version": Request.get_by_id(request.id).version, "title": "Explained"}),
+        (
+            "PATCH /requests/{id}",
+            "PATCH",
+            f"/requests/{request.id}",
+            lambda: {"version": Request.get_by_id(request.id).version, "title": "Explained"},
+        ),
         ("GET /activities/{id}", "GET", f"/activities/{activity.id}", None),
-        ("PATCH /activities/{id}", "PATCH", f"/activities/{activity.id}",
-         lambda: {"version": Activity.get_by_id(activity.id).version, "subject": "Explained"}),
-        ("POST /activities/{id}/tags", "POST", f"/activities/{activity.id}/tags",
-         {"name": f"x{stamp}"}),
-        ("DELETE /activities/{id}/tags/{name}", "DELETE",
-         f"/activities/{activity.id}/tags/x{stamp}", None),
-        ("POST /activities/{id}/comments", "POST", f"/activities/{activity.id}/comments",
-         {"body": "Explained."}),
+        (
+            "PATCH /activities/{id}",
+            "PATCH",
+            f"/activities/{activity.id}",
+            lambda: {"version": Activity.get_by_id(activity.id).version, "subject": "Explained"},
+        ),
+        (
+            "POST /activities/{id}/tags",
+            "POST",
+            f"/activities/{activity.id}/tags",
+            {"name": f"x{stamp}"},
+        ),
+        (
+            "DELETE /activities/{id}/tags/{name}",
+            "DELETE",
+            f"/activities/{activity.id}/tags/x{stamp}",
+            None,
+        ),
+        (
+            "POST /activities/{id}/comments",
+            "POST",
+            f"/activities/{activity.id}/comments",
+            {"body": "Explained."},
+        ),
         ("GET /activities/{id}/comments", "GET", f"/activities/{activity.id}/comments", None),
-        ("POST /activities/{id}/move", "POST", f"/activities/{activity.id}/move",
-         lambda: {"request_id": str(other.id),
-                  "version": Activity.get_by_id(activity.id).version}),
+        (
+            "POST /activities/{id}/move",
+            "POST",
+            f"/activities/{activity.id}/move",
+            lambda: {
+                "request_id": str(other.id),
+                "version": Activity.get_by_id(activity.id).version,
+            },
+        ),
         ("DELETE /session", "DELETE", "/session", None),
     ]
 
@@ -151,7 +215,8 @@ def plan_for_a_large_table(sql, params):
             transaction.rollback()
         return plan
     schema = database.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'")
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+    )
     empty = sqlite3.connect(":memory:")
     try:
         empty.executescript(";\n".join(row[0] for row in schema.fetchall()))
@@ -177,30 +242,45 @@ def explain(database_url, redis_url):
     from server.models import Activity, Agent, Customer
     from server.services.sessions import create_local_agent
 
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url,
-                      "SECRET_KEY": "bench-explain", "TESTING": True,
-                      "SESSION_RATE_LIMIT": "1000 per minute"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "bench-explain",
+            "TESTING": True,
+            "SESSION_RATE_LIMIT": "1000 per minute",
+        }
+    )
     client = app.test_client()
     with app.app_context():
         create_local_agent("bench-explain", "explain-password")
-        agent = Agent.get_or_none(Agent.id == "agent1") or Agent.create(id="agent1",
-                                                                        name="agent1")
+        agent = Agent.get_or_none(Agent.id == "agent1") or Agent.create(id="agent1", name="agent1")
         token, _ = app.extensions["sessions"].issue(agent)
         deep_id = Customer.get(Customer.email == DEEP_EMAIL).id
         # A seeded customer with activities (an earlier run may have added bare ones).
         customer = next(
-            row for row in (Customer.select()
-                            .where((Customer.known == True)  # noqa: E712
-                                   & (Customer.id != deep_id) & Customer.phone.is_null(False)
-                                   & Customer.email.is_null(False))
-                            .order_by(Customer.id.desc()).limit(100))
-            if Activity.select().where(Activity.customer == row.id).exists())
+            row
+            for row in (
+                Customer.select()
+                .where(
+                    (Customer.known == True)  # noqa: E712
+                    & (Customer.id != deep_id)
+                    & Customer.phone.is_null(False)
+                    & Customer.email.is_null(False)
+                )
+                .order_by(Customer.id.desc())
+                .limit(100)
+            )
+            if Activity.select().where(Activity.customer == row.id).exists()
+        )
     headers = {"Authorization": f"Bearer {token}"}
     with app.app_context():
-        journey_cursor = client.get(f"/api/v1/customers/{deep_id}/journey",
-                                    headers=headers).json["next"]
-        name_cursor = client.get(f"/api/v1/customers?q={customer.name_key[:4]}&limit=1",
-                                 headers=headers).json["next"]
+        journey_cursor = client.get(f"/api/v1/customers/{deep_id}/journey", headers=headers).json[
+            "next"
+        ]
+        name_cursor = client.get(
+            f"/api/v1/customers?q={customer.name_key[:4]}&limit=1", headers=headers
+        ).json["next"]
         calls = operations(customer, deep_id, journey_cursor, name_cursor)
     statements = Statements()
     logger = logging.getLogger("peewee")
@@ -211,23 +291,29 @@ def explain(database_url, redis_url):
             for label, method, path, body in calls:
                 body = body() if callable(body) else body
                 statements.endpoint = label
-                response = client.open("/api/v1" + path, method=method, json=body,
-                                       headers=headers)
+                response = client.open("/api/v1" + path, method=method, json=body, headers=headers)
                 statements.endpoint = None
                 if response.status_code >= 400:
-                    raise SystemExit(f"explain: {label} → {response.status_code}: "
-                                     f"{response.get_data(as_text=True)[:300]}")
+                    raise SystemExit(
+                        f"explain: {label} → {response.status_code}: "
+                        f"{response.get_data(as_text=True)[:300]}"
+                    )
     finally:
         logger.removeHandler(statements)
     results = []
     with app.app_context(), database.connection_context():
         for entry in statements.seen.values():
             plan = plan_of(entry["sql"], entry["params"])
-            result = {"sql": entry["sql"], "endpoints": entry["endpoints"], "plan": plan,
-                      "full_scans": full_scans(plan)}
+            result = {
+                "sql": entry["sql"],
+                "endpoints": entry["endpoints"],
+                "plan": plan,
+                "full_scans": full_scans(plan),
+            }
             if result["full_scans"]:
-                result["plan_for_a_large_table"] = plan_for_a_large_table(entry["sql"],
-                                                                          entry["params"])
+                result["plan_for_a_large_table"] = plan_for_a_large_table(
+                    entry["sql"], entry["params"]
+                )
                 result["small_table_scans"] = result["full_scans"]
                 result["full_scans"] = full_scans(result["plan_for_a_large_table"])
             results.append(result)
@@ -238,13 +324,21 @@ def markdown(results, title):
     lines = [f"#### {title}", ""]
     for entry in results:
         flag = " **FULL SCAN**" if entry["full_scans"] else ""
-        lines += [f"- {', '.join(entry['endpoints'])}{flag}", "", "  ```sql",
-                  "  " + re.sub(r"\s+", " ", entry["sql"]), "  ```", "  ```"]
+        lines += [
+            f"- {', '.join(entry['endpoints'])}{flag}",
+            "",
+            "  ```sql",
+            "  " + re.sub(r"\s+", " ", entry["sql"]),
+            "  ```",
+            "  ```",
+        ]
         lines += ["  " + line for line in entry["plan"]]
         lines += ["  ```", ""]
         if entry.get("plan_for_a_large_table"):
-            lines += ["  A small table, read whole by the planner's choice; as if it were large:",
-                      "  ```"]
+            lines += [
+                "  A small table, read whole by the planner's choice; as if it were large:",
+                "  ```",
+            ]
             lines += ["  " + line for line in entry["plan_for_a_large_table"]]
             lines += ["  ```", ""]
     return "\n".join(lines)
@@ -269,8 +363,11 @@ def plan_digest(entry):
         line = line.strip().lstrip("|`-> ").strip()
         if line.startswith(("SEARCH", "SCAN", "MULTI-INDEX", "USE TEMP")):
             found.append(line)
-        match = re.search(r"((?:Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?"
-                          r"(?: using| on) \w+)", line)
+        match = re.search(
+            r"((?:Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)?"
+            r"(?: using| on) \w+)",
+            line,
+        )
         if match:
             found.append(match.group(1))
     text = "; ".join(found) or "(no lookup)"
@@ -285,19 +382,25 @@ def summary(paths):
             report = json.load(file)
         stores.append(report["store"])
         for entry in report["statements"]:
-            row = by_shape.setdefault(statement_shape(entry["sql"]),
-                                      {"endpoints": entry["endpoints"], "plans": {}})
+            row = by_shape.setdefault(
+                statement_shape(entry["sql"]), {"endpoints": entry["endpoints"], "plans": {}}
+            )
             row["plans"][report["store"]] = plan_digest(entry)
-    lines = ["| statement | sent by | " + " | ".join(stores) + " |",
-             "|---|---|" + "---|" * len(stores)]
+    lines = [
+        "| statement | sent by | " + " | ".join(stores) + " |",
+        "|---|---|" + "---|" * len(stores),
+    ]
     inserts = 0
     for shape, row in by_shape.items():
         if shape.startswith("INSERT"):
             inserts += 1  # no lookup to plan
             continue
         cells = [row["plans"].get(store, "") for store in stores]
-        sent_by = (f"every signed-in call ({len(row['endpoints'])})"
-                   if len(row["endpoints"]) > 12 else ", ".join(row["endpoints"]))
+        sent_by = (
+            f"every signed-in call ({len(row['endpoints'])})"
+            if len(row["endpoints"]) > 12
+            else ", ".join(row["endpoints"])
+        )
         lines.append(f"| `{shape}` | {sent_by} | " + " | ".join(cells) + " |")
     lines.append(f"\n({inserts} INSERT statements, which look nothing up, are left out.)")
     return "\n".join(lines)
@@ -306,14 +409,20 @@ def summary(paths):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
-                                                              "redis://127.0.0.1:6379/8"))
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+    )
     parser.add_argument("--markdown", help="write the plans as Markdown to this file")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if any statement reads a whole table")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if any statement reads a whole table"
+    )
     parser.add_argument("--json", help="write the statements and plans as JSON to this file")
-    parser.add_argument("--summary", nargs="+", metavar="JSON",
-                        help="print one table of the plans in these --json files, and stop")
+    parser.add_argument(
+        "--summary",
+        nargs="+",
+        metavar="JSON",
+        help="print one table of the plans in these --json files, and stop",
+    )
     args = parser.parse_args(argv)
     if args.summary:
         print(summary(args.summary))
@@ -323,8 +432,13 @@ def main(argv=None):
     results = explain(args.database, args.redis_url)
     scans = [entry for entry in results if entry["full_scans"]]
     for entry in results:
-        mark = ("FULL SCAN" if entry["full_scans"]
-                else "small   " if entry.get("small_table_scans") else "index   ")
+        mark = (
+            "FULL SCAN"
+            if entry["full_scans"]
+            else "small   "
+            if entry.get("small_table_scans")
+            else "index   "
+        )
         sql = re.sub(r"\s+", " ", entry["sql"])
         print(f"{mark}  {sql[:160]}")
         for line in entry["plan"]:
@@ -334,8 +448,12 @@ def main(argv=None):
     print(f"explain: {len(results)} statements, {len(scans)} reading a whole table")
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"store": store.store_name(args.database), "statements": results}, out,
-                      indent=1, default=str)
+            json.dump(
+                {"store": store.store_name(args.database), "statements": results},
+                out,
+                indent=1,
+                default=str,
+            )
     if args.markdown:
         with open(args.markdown, "w") as out:
             out.write(markdown(results, f"{store.store_name(args.database)}"))

@@ -10,6 +10,7 @@ round. The latency of a delivery is from just before the PATCH is sent to the mo
 socket's `changed` event is read. One thread multiplexes every socket (wsproto over a selector),
 so the clients add no thread switching of their own to what is measured.
 """
+
 import argparse
 import json
 import os
@@ -49,9 +50,15 @@ class Watcher:
         self.sock = socket.create_connection((host, int(port)))
         self.sock.setblocking(False)
         self.ws = WSConnection(ConnectionType.CLIENT)
-        self.sock.sendall(self.ws.send(Request(
-            host=f"{host}:{port}", target=f"/ws?token={token}",
-            extra_headers=[(b"origin", server_url.encode())])))
+        self.sock.sendall(
+            self.ws.send(
+                Request(
+                    host=f"{host}:{port}",
+                    target=f"/ws?token={token}",
+                    extra_headers=[(b"origin", server_url.encode())],
+                )
+            )
+        )
         self.open = False
         self.watching = False
         self.text = ""
@@ -127,8 +134,15 @@ def pump(selector, until, timeout):
 
 
 def sign_in(http, base_url, agent_id, password):
-    response = http.post(f"{base_url}/api/v1/session", json={"finesse": {
-        "id": agent_id, "authorization": requests.auth._basic_auth_str(agent_id, password)}})
+    response = http.post(
+        f"{base_url}/api/v1/session",
+        json={
+            "finesse": {
+                "id": agent_id,
+                "authorization": requests.auth._basic_auth_str(agent_id, password),
+            }
+        },
+    )
     response.raise_for_status()
     return response.json()["token"]
 
@@ -141,8 +155,9 @@ def measure(urls, sockets, rounds, published):
     writer = sign_in(http, urls[0], "agent3", "password3")
     http.headers["Authorization"] = f"Bearer {writer}"
     customer = http.post(f"{urls[0]}/api/v1/customers", json={"name": "Bench"}).json()
-    request = http.post(f"{urls[0]}/api/v1/customers/{customer['id']}/requests",
-                        json={"title": "Live bench"}).json()
+    request = http.post(
+        f"{urls[0]}/api/v1/customers/{customer['id']}/requests", json={"title": "Live bench"}
+    ).json()
 
     selector = selectors.DefaultSelector()
     watchers = []
@@ -161,15 +176,20 @@ def measure(urls, sockets, rounds, published):
     version = request["version"]
     for round_ in range(rounds):
         started = time.perf_counter()
-        response = http.patch(f"{urls[round_ % len(urls)]}/api/v1/requests/{request['id']}",
-                              json={"version": version, "title": f"Round {round_}"})
+        response = http.patch(
+            f"{urls[round_ % len(urls)]}/api/v1/requests/{request['id']}",
+            json={"version": version, "title": f"Round {round_}"},
+        )
         response.raise_for_status()
         version = response.json()["version"]
         api.append(time.perf_counter() - started)
         # The Redis listener is a thread of its own: it may note the publication after the
         # sockets have the event, so wait for both.
-        pump(selector, lambda v=version: v in published.at
-             and all(v in w.received for w in watchers), 30)
+        pump(
+            selector,
+            lambda v=version: v in published.at and all(v in w.received for w in watchers),
+            30,
+        )
         arrived = [w.received[version] - started for w in watchers]
         fanout += [w.received[version] - published.at[version] for w in watchers]
         latencies += arrived
@@ -188,8 +208,13 @@ def percentile(values, fraction):
 
 def run(processes, worker_class, sockets, rounds, redis_url):
     workdir = tempfile.mkdtemp(prefix="cd-live-bench-")
-    env = {"DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3", "REDIS_URL": redis_url,
-           "SECRET_KEY": "live-bench", "MOCK_FINESSE": "1", "INSTANCE_PATH": workdir}
+    env = {
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "live-bench",
+        "MOCK_FINESSE": "1",
+        "INSTANCE_PATH": workdir,
+    }
     # Enough threads for every socket on a process plus the API calls (gthread holds one
     # thread per open socket); for gevent the same number is the connection limit.
     per_process = sockets // processes + 50
@@ -201,15 +226,19 @@ def run(processes, worker_class, sockets, rounds, redis_url):
         for server in servers:
             server.wait_ready(60)
         published = Published(redis_url)
-        latencies, spreads, api, fanout = measure([s.url for s in servers], sockets, rounds,
-                                                  published)
+        latencies, spreads, api, fanout = measure(
+            [s.url for s in servers], sockets, rounds, published
+        )
         published.close()
     finally:
         for server in servers:
             server.stop()
     return {
-        "worker_class": worker_class, "processes": processes, "sockets": sockets,
-        "rounds": rounds, "deliveries": len(latencies),
+        "worker_class": worker_class,
+        "processes": processes,
+        "sockets": sockets,
+        "rounds": rounds,
+        "deliveries": len(latencies),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
@@ -226,8 +255,12 @@ def main():
     parser.add_argument("--sockets", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--worker-class", nargs="+", default=["gthread"],
-                        help="gunicorn worker classes to compare (gthread, gevent)")
+    parser.add_argument(
+        "--worker-class",
+        nargs="+",
+        default=["gthread"],
+        help="gunicorn worker classes to compare (gthread, gevent)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON lines only")
     args = parser.parse_args()
 
@@ -236,21 +269,25 @@ def main():
         redis_url, stop_redis = start_embedded_redis(tempfile.mkdtemp(prefix="cd-live-redis-"))
     try:
         if not args.json:
-            print(f"{'worker':<8} {'procs':>5} {'sockets':>7} {'p50 ms':>7} {'p99 ms':>7} "
-                  f"{'max ms':>7} {'all p50':>8} {'all p99':>8} {'PATCH':>6} {'fan p50':>8} "
-                  f"{'fan p99':>8}")
+            print(
+                f"{'worker':<8} {'procs':>5} {'sockets':>7} {'p50 ms':>7} {'p99 ms':>7} "
+                f"{'max ms':>7} {'all p50':>8} {'all p99':>8} {'PATCH':>6} {'fan p50':>8} "
+                f"{'fan p99':>8}"
+            )
         for worker_class in args.worker_class:
             for processes in args.processes:
                 result = run(processes, worker_class, args.sockets, args.rounds, redis_url)
                 if args.json:
                     print(json.dumps(result), flush=True)
                 else:
-                    print(f"{worker_class:<8} {processes:>5} {args.sockets:>7} "
-                          f"{result['p50_ms']:>7} {result['p99_ms']:>7} {result['max_ms']:>7} "
-                          f"{result['all_p50_ms']:>8} {result['all_p99_ms']:>8} "
-                          f"{result['patch_p50_ms']:>6} {result['fanout_p50_ms']:>8} "
-                          f"{result['fanout_p99_ms']:>8}",
-                          flush=True)
+                    print(
+                        f"{worker_class:<8} {processes:>5} {args.sockets:>7} "
+                        f"{result['p50_ms']:>7} {result['p99_ms']:>7} {result['max_ms']:>7} "
+                        f"{result['all_p50_ms']:>8} {result['all_p99_ms']:>8} "
+                        f"{result['patch_p50_ms']:>6} {result['fanout_p50_ms']:>8} "
+                        f"{result['fanout_p99_ms']:>8}",
+                        flush=True,
+                    )
     finally:
         if stop_redis:
             stop_redis()

@@ -10,6 +10,7 @@ costs the client tens of microseconds and the server, not the client, sets the p
 client's own CPU time is measured with each scenario so a report can show it was not the
 bottleneck.
 """
+
 import asyncio
 import math
 import time
@@ -36,8 +37,9 @@ class Client:
 
     async def call(self, method, path, json=None, expect=(200, 201)):
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        async with self.session.request(method, self.base_url + path, json=json,
-                                        headers=headers) as response:
+        async with self.session.request(
+            method, self.base_url + path, json=json, headers=headers
+        ) as response:
             body = await response.read()
             if response.status not in expect:
                 if response.status == 401 and self.sign_in and self.token:
@@ -121,4 +123,5 @@ def connection_pool(size):
     """A keep-alive pool with a connection for every agent."""
     return aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=size, limit_per_host=size, force_close=False),
-        timeout=aiohttp.ClientTimeout(total=60))
+        timeout=aiohttp.ClientTimeout(total=60),
+    )

@@ -16,6 +16,7 @@ Finesse, then each scenario runs for `--duration` seconds after a warm-up:
 
 The summary (no raw samples) goes to bench/results/<time>-<store>-<size>.json.
 """
+
 import argparse
 import asyncio
 import base64
@@ -48,8 +49,16 @@ TARGETS = {
     "tag_add": ("share_of_ceiling", 0.5),
     "request_edit": ("share_of_ceiling", 0.5),
 }
-SCENARIOS = ("healthz", "search_phone", "search_email", "search_name", "journey_deep",
-             "screen_pop", "tag_add", "request_edit")
+SCENARIOS = (
+    "healthz",
+    "search_phone",
+    "search_email",
+    "search_name",
+    "journey_deep",
+    "screen_pop",
+    "tag_add",
+    "request_edit",
+)
 
 
 def nominal_size(customers):
@@ -80,25 +89,32 @@ class Fixtures:
             raise SystemExit("bench: no deep-journey customer; seed with bench/seed.py first")
         self.deep_id = deep.id
         wanted = rng.sample(range(1, top + 1), min(top, sample_size * 3))
-        rows = list(Customer
-                    .select(Customer.id, Customer.name_key, Customer.email, Customer.phone)
-                    .where(Customer.id.in_(wanted) & (Customer.known == True)  # noqa: E712
-                           & (Customer.id != self.deep_id) & Customer.phone.is_null(False)))
+        rows = list(
+            Customer.select(Customer.id, Customer.name_key, Customer.email, Customer.phone).where(
+                Customer.id.in_(wanted)
+                & (Customer.known == True)  # noqa: E712
+                & (Customer.id != self.deep_id)
+                & Customer.phone.is_null(False)
+            )
+        )
         rng.shuffle(rows)
         half = len(rows) // 2
         self.callers = rows[:half]  # screen-pops add activities to these
         self.searched = rows[half:]
         untouched = [row.id for row in self.searched]
-        requests = list(Request
-                        .select(Request.id, Request.version)
-                        .where(Request.customer.in_(untouched))
-                        .limit(agents * writes_per_agent))
-        activities = list(Activity
-                          .select(Activity.id)
-                          .where(Activity.customer.in_(untouched))
-                          .limit(agents * writes_per_agent))
-        self.requests = [dict((row.id, row.version) for row in requests[n::agents])
-                         for n in range(agents)]
+        requests = list(
+            Request.select(Request.id, Request.version)
+            .where(Request.customer.in_(untouched))
+            .limit(agents * writes_per_agent)
+        )
+        activities = list(
+            Activity.select(Activity.id)
+            .where(Activity.customer.in_(untouched))
+            .limit(agents * writes_per_agent)
+        )
+        self.requests = [
+            dict((row.id, row.version) for row in requests[n::agents]) for n in range(agents)
+        ]
         self.activities = [[row.id for row in activities[n::agents]] for n in range(agents)]
 
 
@@ -130,8 +146,12 @@ class Scenarios:
 
     async def screen_pop(self, client, agent):
         caller = self.rng.choice(self.f.callers)
-        body = {"medium": "call", "source_id": f"bench-{self.run_id}-{next(self.counter)}",
-                "identity": {"phone": phone_as_dialled(caller.phone)}, "state": "answered"}
+        body = {
+            "medium": "call",
+            "source_id": f"bench-{self.run_id}-{next(self.counter)}",
+            "identity": {"phone": phone_as_dialled(caller.phone)},
+            "state": "answered",
+        }
         _, result = await client.call("POST", "/api/v1/interactions", json=body)
         await client.call("GET", f"/api/v1/customers/{result['customer']['id']}/journey")
 
@@ -141,7 +161,7 @@ class Scenarios:
 
     async def search_email(self, client, agent):
         row = self.rng.choice(self.f.searched)
-        prefix = row.email[:row.email.index("@") + 2]
+        prefix = row.email[: row.email.index("@") + 2]
         await client.call("GET", "/api/v1/customers?q=" + _quote(prefix))
 
     async def search_name(self, client, agent):
@@ -155,16 +175,21 @@ class Scenarios:
 
     async def tag_add(self, client, agent):
         activity = self.rng.choice(self.f.activities[agent])
-        await client.call("POST", f"/api/v1/activities/{activity}/tags",
-                          json={"name": f"b{self.run_id}-{next(self.counter)}"})
+        await client.call(
+            "POST",
+            f"/api/v1/activities/{activity}/tags",
+            json={"name": f"b{self.run_id}-{next(self.counter)}"},
+        )
 
     async def request_edit(self, client, agent):
         versions = self.f.requests[agent]
         request_id = self.rng.choice(list(versions))
         try:
             _, body = await client.call(
-                "PATCH", f"/api/v1/requests/{request_id}",
-                json={"version": versions[request_id], "title": f"Edit {next(self.counter)}"})
+                "PATCH",
+                f"/api/v1/requests/{request_id}",
+                json={"version": versions[request_id], "title": f"Edit {next(self.counter)}"},
+            )
         except load.Failed as error:
             if error.status == 409:  # only when something else edits it: load it, count it
                 _, current = await client.call("GET", f"/api/v1/requests/{request_id}")
@@ -220,8 +245,12 @@ async def measure(base_url, fixtures, agents, duration, warmup, think, scenarios
             paced = await load.drive(clients, step, duration, warmup, think, rng)
             flat_out = await load.drive(clients, step, duration, warmup)
             results[name] = {"paced": paced, "flat_out": flat_out}
-            print(f"bench: {name:<13} paced p99 {paced['p99_ms']:>7.1f} ms   flat out "
-                  f"{flat_out['rps']:>7,.0f} req/s", file=sys.stderr, flush=True)
+            print(
+                f"bench: {name:<13} paced p99 {paced['p99_ms']:>7.1f} ms   flat out "
+                f"{flat_out['rps']:>7,.0f} req/s",
+                file=sys.stderr,
+                flush=True,
+            )
         return results, len(cursors)
 
 
@@ -236,31 +265,41 @@ def judge(results):
             if not ceiling:
                 continue
             figure = results[name]["flat_out"]["rps"] / ceiling
-            verdicts[name] = {"figure": round(figure, 2), "target": f">= {target:.0%} of healthz",
-                              "met": figure >= target}
+            verdicts[name] = {
+                "figure": round(figure, 2),
+                "target": f">= {target:.0%} of healthz",
+                "met": figure >= target,
+            }
         else:
             figure = results[name]["paced"][measure_name]
-            verdicts[name] = {"figure": figure, "target": f"p99 < {target:g} ms",
-                              "met": figure < target}
+            verdicts[name] = {
+                "figure": figure,
+                "target": f"p99 < {target:g} ms",
+                "met": figure < target,
+            }
     return verdicts
 
 
 def table(report):
     """The results as a plain-text table."""
-    lines = [f"{report['store']}, {report['customers']:,} customers, {report['agents']} agents, "
-             f"{report['server']['workers']} web worker(s) x {report['server']['threads']} "
-             f"threads, commit {report['commit']}",
-             f"{'':<14}{'paced: think ' + format(report['think_s'] * 1000, 'g') + ' ms':^45}"
-             f"{'flat out':^45}",
-             f"{'scenario':<14}"
-             + f"{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}   " * 2
-             + "client  target"]
+    lines = [
+        f"{report['store']}, {report['customers']:,} customers, {report['agents']} agents, "
+        f"{report['server']['workers']} web worker(s) x {report['server']['threads']} "
+        f"threads, commit {report['commit']}",
+        f"{'':<14}{'paced: think ' + format(report['think_s'] * 1000, 'g') + ' ms':^45}"
+        f"{'flat out':^45}",
+        f"{'scenario':<14}"
+        + f"{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}   " * 2
+        + "client  target",
+    ]
     for name, row in report["scenarios"].items():
         cells = ""
         for phase in ("paced", "flat_out"):
             numbers = row[phase]
-            cells += (f"{numbers['rps']:>8,.0f}{numbers['p50_ms']:>9.2f}{numbers['p95_ms']:>9.2f}"
-                      f"{numbers['p99_ms']:>9.2f}{numbers['errors']:>7}   ")
+            cells += (
+                f"{numbers['rps']:>8,.0f}{numbers['p50_ms']:>9.2f}{numbers['p95_ms']:>9.2f}"
+                f"{numbers['p99_ms']:>9.2f}{numbers['errors']:>7}   "
+            )
         verdict = report["targets"].get(name)
         mark = ""
         if verdict:
@@ -268,9 +307,11 @@ def table(report):
             if "healthz" in verdict["target"]:
                 mark += f" ({verdict['figure']:.0%})"
         lines.append(f"{name:<14}{cells}{row['flat_out']['client_cpu']:>6.2f}  {mark}")
-    lines.append("client: the load generator's CPU flat out, per second of wall time "
-                 "(1.00 = one core); load average before/after: "
-                 + " / ".join(format(value, ".2f") for value in report["load_average"]))
+    lines.append(
+        "client: the load generator's CPU flat out, per second of wall time "
+        "(1.00 = one core); load average before/after: "
+        + " / ".join(format(value, ".2f") for value in report["load_average"])
+    )
     return "\n".join(lines)
 
 
@@ -285,31 +326,50 @@ def prepare_database(url, customers, seed_if_empty):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="10 k customers on SQLite (seeded if missing), 1 s per scenario")
-    parser.add_argument("--customers", type=int, default=None,
-                        help="size to seed if the database is empty (default 10 000)")
-    parser.add_argument("--database", help="database URL (default: DATABASE_URL, except with "
-                                           "--quick; else a SQLite file in instance/bench/)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10 k customers on SQLite (seeded if missing), 1 s per scenario",
+    )
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=None,
+        help="size to seed if the database is empty (default 10 000)",
+    )
+    parser.add_argument(
+        "--database",
+        help="database URL (default: DATABASE_URL, except with "
+        "--quick; else a SQLite file in instance/bench/)",
+    )
     parser.add_argument("--url", help="benchmark this running service instead of starting one")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", BENCH_REDIS))
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--duration", type=float, default=None, help="seconds per scenario")
     parser.add_argument("--warmup", type=float, default=None)
-    parser.add_argument("--think", type=float, default=0.25,
-                        help="paced phase: each agent's mean think time between operations, "
-                             "in seconds")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.25,
+        help="paced phase: each agent's mean think time between operations, in seconds",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "32")))
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    parser.add_argument("--out", default=None, help="results folder (default bench/results, "
-                                                    "bench/results/tmp with --quick)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="results folder (default bench/results, bench/results/tmp with --quick)",
+    )
     args = parser.parse_args(argv)
     customers = args.customers or 10_000
     duration = args.duration or (1.0 if args.quick else 8.0)
     warmup = args.warmup if args.warmup is not None else (0.3 if args.quick else 2.0)
-    url = (args.database or (None if args.quick else os.environ.get("DATABASE_URL"))
-           or store.default_sqlite_url(customers))
+    url = (
+        args.database
+        or (None if args.quick else os.environ.get("DATABASE_URL"))
+        or store.default_sqlite_url(customers)
+    )
     prepare_database(url, customers, seed_if_empty=args.quick or args.customers is not None)
     rng = random.Random(7)
     fixtures = Fixtures(rng, args.agents)
@@ -326,23 +386,43 @@ def main(argv=None):
     base_url = args.url or service.url
     load_before = os.getloadavg()[0]  # the machine is shared: say how busy it was
     try:
-        results, pages = asyncio.run(measure(base_url, fixtures, args.agents, duration, warmup,
-                                             args.think, scenarios, rng, run_id))
+        results, pages = asyncio.run(
+            measure(
+                base_url,
+                fixtures,
+                args.agents,
+                duration,
+                warmup,
+                args.think,
+                scenarios,
+                rng,
+                run_id,
+            )
+        )
     finally:
         if service:
             service.stop()
 
     report = {
         "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "store": store.store_name(url), "size": nominal_size(fixtures.customers),
+        "store": store.store_name(url),
+        "size": nominal_size(fixtures.customers),
         "customers": fixtures.customers,
-        "deep_journey_pages": pages, "agents": args.agents,
-        "duration_s": duration, "warmup_s": warmup, "think_s": args.think,
-        "server": {"workers": args.workers, "threads": args.threads,
-                   "url": args.url or "started by bench/run.py"},
-        "commit": store.git_commit(), "machine": store.machine(),
+        "deep_journey_pages": pages,
+        "agents": args.agents,
+        "duration_s": duration,
+        "warmup_s": warmup,
+        "think_s": args.think,
+        "server": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "url": args.url or "started by bench/run.py",
+        },
+        "commit": store.git_commit(),
+        "machine": store.machine(),
         "load_average": [load_before, os.getloadavg()[0]],
-        "scenarios": results, "targets": judge(results),
+        "scenarios": results,
+        "targets": judge(results),
     }
     print(table(report))
     out = args.out or os.path.join(RESULTS, "tmp" if args.quick else "")

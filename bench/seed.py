@@ -13,6 +13,7 @@ stores them. One extra customer has 5 000 activities, for paging deep into a jou
 Rows go in chunk by chunk, each chunk one transaction, through the store's bulk path
 (see `bench/store.py`); the rate is printed as it goes.
 """
+
 import argparse
 import datetime
 import functools
@@ -38,17 +39,62 @@ AUTO_CLOSE_AFTER = datetime.timedelta(days=5)
 MEDIA = (("call", 0.5), ("email", 0.3), ("chat", 0.2))
 
 COLUMNS = {
-    "customer": ("id", "name", "name_key", "email", "phone", "phone_raw", "chat", "fields",
-                 "known", "version", "created_at", "updated_at"),
-    "request": ("id", "customer_id", "title", "description", "status", "created_at",
-                "updated_at", "closed_at", "last_activity_at", "version"),
-    "activity": ("id", "request_id", "customer_id", "medium", "source_id", "identity_kind",
-                 "identity_value", "subject", "properties", "agent_id", "started_at",
-                 "ended_at", "version"),
+    "customer": (
+        "id",
+        "name",
+        "name_key",
+        "email",
+        "phone",
+        "phone_raw",
+        "chat",
+        "fields",
+        "known",
+        "version",
+        "created_at",
+        "updated_at",
+    ),
+    "request": (
+        "id",
+        "customer_id",
+        "title",
+        "description",
+        "status",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "last_activity_at",
+        "version",
+    ),
+    "activity": (
+        "id",
+        "request_id",
+        "customer_id",
+        "medium",
+        "source_id",
+        "identity_kind",
+        "identity_value",
+        "subject",
+        "properties",
+        "agent_id",
+        "started_at",
+        "ended_at",
+        "version",
+    ),
     "tag": ("id", "activity_id", "name", "key", "created_at"),
     "comment": ("id", "activity_id", "author_id", "body", "created_at"),
-    "change": ("id", "at", "agent", "kind", "record_id", "action", "customer_id", "request_id",
-               "activity_id", "journey", "data"),
+    "change": (
+        "id",
+        "at",
+        "agent",
+        "kind",
+        "record_id",
+        "action",
+        "customer_id",
+        "request_id",
+        "activity_id",
+        "journey",
+        "data",
+    ),
 }
 
 
@@ -93,10 +139,24 @@ class Seeder:
                 self.loader.insert(table, COLUMNS[table], self.rows[table])
                 self.rows[table] = []
 
-    def change(self, at, agent, kind, record_id, action, customer_id, request_id, activity_id,
-               data):
-        self.rows["change"].append((self.take("change"), at, agent, kind, record_id, action,
-                                    customer_id, request_id, activity_id, True, data))
+    def change(
+        self, at, agent, kind, record_id, action, customer_id, request_id, activity_id, data
+    ):
+        self.rows["change"].append(
+            (
+                self.take("change"),
+                at,
+                agent,
+                kind,
+                record_id,
+                action,
+                customer_id,
+                request_id,
+                activity_id,
+                True,
+                data,
+            )
+        )
 
     def customer(self, activities, requests, email=None, name=None):
         """One customer with its requests, activities, tags, comments and journey rows."""
@@ -107,8 +167,10 @@ class Seeder:
         first, last = rng.choice(words["first"]), rng.choice(words["last"])
         name = name or f"{first} {last}"
         if email is None:
-            email = (f"{people.ascii_fold(first)}.{people.ascii_fold(last)}.{customer_id}"
-                     f"@{rng.choice(words['domains'])}")
+            email = (
+                f"{people.ascii_fold(first)}.{people.ascii_fold(last)}.{customer_id}"
+                f"@{rng.choice(words['domains'])}"
+            )
         email = ids.normalise_email(email)
         phone_raw, _ = people.phone_as_typed(market, customer_id, rng.randrange(4))
         known = rng.random() > 0.02  # a few callers never became a customer record
@@ -117,26 +179,51 @@ class Seeder:
         fields = json.dumps({"company": company} if company else {}, ensure_ascii=False)
         created = self.start + datetime.timedelta(seconds=rng.random() * SPAN.total_seconds() * 0.5)
         agent = rng.choice(AGENTS)
-        self.rows["customer"].append((
-            customer_id, name if known else "", ids.name_key(name) if known else "",
-            email if known else None, ids.normalise_phone(phone_raw), phone_raw,
-            chat if known else None, fields if known else "{}", known, 1, stamp(created),
-            stamp(created)))
+        self.rows["customer"].append(
+            (
+                customer_id,
+                name if known else "",
+                ids.name_key(name) if known else "",
+                email if known else None,
+                ids.normalise_phone(phone_raw),
+                phone_raw,
+                chat if known else None,
+                fields if known else "{}",
+                known,
+                1,
+                stamp(created),
+                stamp(created),
+            )
+        )
         if known:
-            self.change(stamp(created), agent, "customer", customer_id, "created", customer_id,
-                        None, None, as_json(name=name))
+            self.change(
+                stamp(created),
+                agent,
+                "customer",
+                customer_id,
+                "created",
+                customer_id,
+                None,
+                None,
+                as_json(name=name),
+            )
 
         # Activity times over the rest of the two years, in order; each request takes a run.
         seconds = (self.now - created).total_seconds()
-        times = sorted(created + datetime.timedelta(seconds=rng.random() * seconds)
-                       for _ in range(activities))
-        cuts = sorted(rng.sample(range(1, activities), min(requests, activities) - 1)) \
-            if activities > 1 and requests > 1 else []
+        times = sorted(
+            created + datetime.timedelta(seconds=rng.random() * seconds) for _ in range(activities)
+        )
+        cuts = (
+            sorted(rng.sample(range(1, activities), min(requests, activities) - 1))
+            if activities > 1 and requests > 1
+            else []
+        )
         bounds = [0, *cuts, activities]
         subjects = people.SUBJECTS[market]
         for first_index, end_index in zip(bounds, bounds[1:], strict=False):
-            self.request(customer_id, market, subjects, email, phone_raw, chat,
-                         times[first_index:end_index])
+            self.request(
+                customer_id, market, subjects, email, phone_raw, chat, times[first_index:end_index]
+            )
         return customer_id
 
     def request(self, customer_id, market, subjects, email, phone_raw, chat, times):
@@ -146,42 +233,96 @@ class Seeder:
         opened, last = times[0], times[-1]
         closed = last + AUTO_CLOSE_AFTER if last + AUTO_CLOSE_AFTER < self.now else None
         agent = rng.choice(AGENTS)
-        self.rows["request"].append((
-            request_id, customer_id, title, "", "closed" if closed else "open", stamp(opened),
-            stamp(closed or last), stamp(closed) if closed else None, stamp(last),
-            1 + len(times) + (1 if closed else 0)))
-        self.change(stamp(opened), agent, "request", request_id, "created", customer_id,
-                    request_id, None, as_json(title=title))
+        self.rows["request"].append(
+            (
+                request_id,
+                customer_id,
+                title,
+                "",
+                "closed" if closed else "open",
+                stamp(opened),
+                stamp(closed or last),
+                stamp(closed) if closed else None,
+                stamp(last),
+                1 + len(times) + (1 if closed else 0),
+            )
+        )
+        self.change(
+            stamp(opened),
+            agent,
+            "request",
+            request_id,
+            "created",
+            customer_id,
+            request_id,
+            None,
+            as_json(title=title),
+        )
         for at in times:
             self.activity(customer_id, request_id, subjects, email, phone_raw, chat, at)
         if closed:
-            self.change(stamp(closed), None, "request", request_id, "closed", customer_id,
-                        request_id, None, as_json(reason="auto"))
+            self.change(
+                stamp(closed),
+                None,
+                "request",
+                request_id,
+                "closed",
+                customer_id,
+                request_id,
+                None,
+                as_json(reason="auto"),
+            )
 
     def activity(self, customer_id, request_id, subjects, email, phone_raw, chat, at):
         rng = self.rng
         activity_id = self.take("activity")
         roll = rng.random()
         medium = "call" if roll < 0.5 else "email" if roll < 0.8 or not chat else "chat"
-        kind, value = {"call": ("phone", phone_raw), "email": ("email", email),
-                       "chat": ("chat", chat)}[medium]
+        kind, value = {
+            "call": ("phone", phone_raw),
+            "email": ("email", email),
+            "chat": ("chat", chat),
+        }[medium]
         subject = rng.choice(subjects) if medium == "email" else ""
         agent = rng.choice(AGENTS)
         started = stamp(at)
         ended = stamp(at + datetime.timedelta(seconds=60 + rng.random() * 1200))
-        self.rows["activity"].append((
-            activity_id, request_id, customer_id, medium, f"seed-{activity_id}", kind, value,
-            subject, "{}", agent, started, ended, 1))
-        self.change(started, agent, "activity", activity_id, "started", customer_id,
-                    request_id, activity_id, as_json(medium=medium, subject=subject))
+        self.rows["activity"].append(
+            (
+                activity_id,
+                request_id,
+                customer_id,
+                medium,
+                f"seed-{activity_id}",
+                kind,
+                value,
+                subject,
+                "{}",
+                agent,
+                started,
+                ended,
+                1,
+            )
+        )
+        self.change(
+            started,
+            agent,
+            "activity",
+            activity_id,
+            "started",
+            customer_id,
+            request_id,
+            activity_id,
+            as_json(medium=medium, subject=subject),
+        )
         roll = rng.random()
         if roll < 0.5:
             for name in rng.sample(people.TAGS, 1 if roll < 0.4 else 2):
-                self.rows["tag"].append((self.take("tag"), activity_id, name, tag_key(name),
-                                         ended))
+                self.rows["tag"].append((self.take("tag"), activity_id, name, tag_key(name), ended))
         if rng.random() < 0.25:
-            self.rows["comment"].append((self.take("comment"), activity_id, agent,
-                                         rng.choice(people.COMMENTS), ended))
+            self.rows["comment"].append(
+                (self.take("comment"), activity_id, agent, rng.choice(people.COMMENTS), ended)
+            )
 
 
 def ensure_agents():
@@ -189,8 +330,9 @@ def ensure_agents():
     from server.models import Agent
 
     known = {agent.id for agent in Agent.select(Agent.id).where(Agent.id.in_(AGENTS))}
-    missing = [{"id": agent, "name": agent, "source": "finesse"}
-               for agent in AGENTS if agent not in known]
+    missing = [
+        {"id": agent, "name": agent, "source": "finesse"} for agent in AGENTS if agent not in known
+    ]
     if missing:
         Agent.insert_many(missing).execute()
 
@@ -214,8 +356,9 @@ def seed(customers, deep_activities=5000, chunk=2000, seed_value=42, now=None, q
     from server.models import Customer
 
     if deep_activities and not Customer.select().where(Customer.email == DEEP_EMAIL).exists():
-        seeder.customer(deep_activities, max(1, deep_activities // 10), email=DEEP_EMAIL,
-                        name="Deep Journey")
+        seeder.customer(
+            deep_activities, max(1, deep_activities // 10), email=DEEP_EMAIL, name="Deep Journey"
+        )
         seeder.flush()
     done = 0
     while done < customers:
@@ -227,8 +370,11 @@ def seed(customers, deep_activities=5000, chunk=2000, seed_value=42, now=None, q
         done += batch
         if not quiet and (done % (chunk * 25) == 0 or done == customers):
             elapsed = time.perf_counter() - began
-            print(f"seed: {done:>9,} customers  {loader.rows:>11,} rows  "
-                  f"{loader.rows / elapsed:>9,.0f} rows/s", flush=True)
+            print(
+                f"seed: {done:>9,} customers  {loader.rows:>11,} rows  "
+                f"{loader.rows / elapsed:>9,.0f} rows/s",
+                flush=True,
+            )
     loaded = time.perf_counter()
     build_began = time.perf_counter()
     store.build_indexes(indexes)
@@ -237,31 +383,47 @@ def seed(customers, deep_activities=5000, chunk=2000, seed_value=42, now=None, q
     loader.finish()
     elapsed = time.perf_counter() - began
     counts = {table: seeder.ids[table] - first_ids[table] for table in COLUMNS}
-    summary = {"customers": customers, "rows": loader.rows, "tables": counts,
-               "seconds": round(elapsed, 1), "load_seconds": round(loaded - began, 1),
-               "index_seconds": round(index_seconds, 1),
-               "rows_per_second": round(loader.rows / elapsed)}
+    summary = {
+        "customers": customers,
+        "rows": loader.rows,
+        "tables": counts,
+        "seconds": round(elapsed, 1),
+        "load_seconds": round(loaded - began, 1),
+        "index_seconds": round(index_seconds, 1),
+        "rows_per_second": round(loader.rows / elapsed),
+    }
     if not quiet:
-        print(f"seed: {loader.rows:,} rows in {elapsed:,.1f} s ({summary['rows_per_second']:,} "
-              f"rows/s; indexes built in {index_seconds:,.1f} s): "
-              + ", ".join(f"{n:,} {table}" for table, n in counts.items()), flush=True)
+        print(
+            f"seed: {loader.rows:,} rows in {elapsed:,.1f} s ({summary['rows_per_second']:,} "
+            f"rows/s; indexes built in {index_seconds:,.1f} s): "
+            + ", ".join(f"{n:,} {table}" for table, n in counts.items()),
+            flush=True,
+        )
     return summary
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--database", default=os.environ.get("DATABASE_URL"),
-                        help="database URL (default: DATABASE_URL, else "
-                             "instance/bench/bench-<customers>.sqlite3)")
-    parser.add_argument("--deep-activities", type=int, default=5000,
-                        help="activities of the one deep-journey customer")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("DATABASE_URL"),
+        help="database URL (default: DATABASE_URL, else instance/bench/bench-<customers>.sqlite3)",
+    )
+    parser.add_argument(
+        "--deep-activities",
+        type=int,
+        default=5000,
+        help="activities of the one deep-journey customer",
+    )
     parser.add_argument("--chunk", type=int, default=2000, help="customers per transaction")
     parser.add_argument("--seed", type=int, default=42, help="random seed")
     args = parser.parse_args(argv)
     url = args.database or store.default_sqlite_url(args.customers)
-    print(f"seed: {args.customers:,} customers into {store.store_name(url)} "
-          f"({url.split('@')[-1]})", flush=True)
+    print(
+        f"seed: {args.customers:,} customers into {store.store_name(url)} ({url.split('@')[-1]})",
+        flush=True,
+    )
     store.open_and_migrate(url)
     try:
         seed(args.customers, args.deep_activities, args.chunk, args.seed)

@@ -4,6 +4,7 @@ The benchmark starts its own copy against the seeded database and a Redis databa
 own, so it measures the real server (real processes, real sockets, real workers) without
 touching a developer's instance.
 """
+
 import os
 import signal
 import socket
@@ -33,8 +34,9 @@ def agent_credentials(count):
 class Service:
     """gunicorn (gthread workers, as `server/runner.py` runs it) plus `rq worker`."""
 
-    def __init__(self, database_url, redis_url, workers=1, threads=32, agents=BENCH_AGENTS,
-                 log_path=None):
+    def __init__(
+        self, database_url, redis_url, workers=1, threads=32, agents=BENCH_AGENTS, log_path=None
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
@@ -47,32 +49,55 @@ class Service:
 
     def environment(self):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        env.update({
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": self.redis_url,
-            "PUBLIC_URL": self.url,
-            "FINESSE_URL": self.url,  # the service's own mock Finesse REST API
-            "MOCK_FINESSE": "1",
-            "MOCK_FINESSE_AGENTS": ",".join(f"{agent}:{password}" for agent, password
-                                            in agent_credentials(self.agents)),
-            "SECRET_KEY": "bench-secret",
-        })
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "REDIS_URL": self.redis_url,
+                "PUBLIC_URL": self.url,
+                "FINESSE_URL": self.url,  # the service's own mock Finesse REST API
+                "MOCK_FINESSE": "1",
+                "MOCK_FINESSE_AGENTS": ",".join(
+                    f"{agent}:{password}" for agent, password in agent_credentials(self.agents)
+                ),
+                "SECRET_KEY": "bench-secret",
+            }
+        )
         return env
 
     def start(self, timeout=60):
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         log = open(self.log_path, "w")
         env = self.environment()
-        web = [os.path.join(BIN, "gunicorn"), "server:create_app()",
-               f"--bind=127.0.0.1:{self.port}", "--worker-class=gthread",
-               f"--threads={self.threads}", f"--workers={self.workers}",
-               "--graceful-timeout=5", "--timeout=0"]
-        worker = [os.path.join(BIN, "rq"), "worker", "--with-scheduler", "--url", self.redis_url,
-                  "default"]
+        web = [
+            os.path.join(BIN, "gunicorn"),
+            "server:create_app()",
+            f"--bind=127.0.0.1:{self.port}",
+            "--worker-class=gthread",
+            f"--threads={self.threads}",
+            f"--workers={self.workers}",
+            "--graceful-timeout=5",
+            "--timeout=0",
+        ]
+        worker = [
+            os.path.join(BIN, "rq"),
+            "worker",
+            "--with-scheduler",
+            "--url",
+            self.redis_url,
+            "default",
+        ]
         for command in (web, worker):
-            self.children.append(subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True))
+            self.children.append(
+                subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

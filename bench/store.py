@@ -5,6 +5,7 @@ Bulk loading goes through each store's own fast path rather than one ORM save pe
 indexes are dropped before a load into empty tables and built once afterwards, which is
 several times faster than keeping them up to date row by row.
 """
+
 import io
 import os
 import sys
@@ -33,7 +34,7 @@ def store_name(url):
 def open_and_migrate(url):
     """Connect the models to `url` and apply the service's migrations (as `flask migrate` does)."""
     if url.startswith("sqlite:///"):
-        os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
+        os.makedirs(os.path.dirname(url[len("sqlite:///") :]) or ".", exist_ok=True)
     open_database(url)
     database.connect(reuse_if_open=True)
     migrate()
@@ -88,7 +89,8 @@ class Loader:
         else:
             marks = ", ".join("?" * len(columns))
             database.cursor().executemany(
-                f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
+                f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows
+            )
         self.rows += len(rows)
 
 
@@ -125,12 +127,15 @@ def secondary_indexes(table_names):
             "JOIN pg_namespace n ON n.oid = t.relnamespace "
             "WHERE n.nspname = current_schema() AND t.relname = ANY(%s) "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)",
-            (list(table_names),))
+            (list(table_names),),
+        )
     else:
         marks = ", ".join("?" * len(table_names))
         cursor = database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks})", list(table_names))
+            f"AND tbl_name IN ({marks})",
+            list(table_names),
+        )
     return list(cursor.fetchall())
 
 
@@ -150,7 +155,8 @@ def after_load(next_free):
         for table in next_free:
             database.execute_sql(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                f'(SELECT GREATEST(MAX(id), 1) FROM "{table}"))')
+                f'(SELECT GREATEST(MAX(id), 1) FROM "{table}"))'
+            )
         database.execute_sql("ANALYZE")
     else:
         database.execute_sql("ANALYZE")
@@ -161,10 +167,19 @@ def git_commit():
     import subprocess
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + ("+dirty" if dirty else "")
@@ -183,5 +198,9 @@ def machine():
                     break
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "cpu": model or platform.processor(),
-            "python": platform.python_version(), "system": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }

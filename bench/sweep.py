@@ -10,6 +10,7 @@ DATABASE_URL, use a scratch database: the sweep closes every overdue request in 
 script refuses a database that has requests already unless given --force. The requests it
 adds are deleted afterwards. Redis: REDIS_URL, or an embedded one.
 """
+
 import argparse
 import datetime
 import json
@@ -37,8 +38,15 @@ def add_overdue(count, after_seconds):
             rows = []
             for n in range(start, min(count, start + 1000)):
                 at = due - datetime.timedelta(seconds=n)
-                rows.append({"customer": customer.id, "title": f"Overdue {n}", "created_at": at,
-                             "updated_at": at, "last_activity_at": at})
+                rows.append(
+                    {
+                        "customer": customer.id,
+                        "title": f"Overdue {n}",
+                        "created_at": at,
+                        "updated_at": at,
+                        "last_activity_at": at,
+                    }
+                )
             Request.insert_many(rows).execute()
     return customer
 
@@ -47,8 +55,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=autoclose.BATCH)
-    parser.add_argument("--force", action="store_true",
-                        help="run on a database that has requests already")
+    parser.add_argument(
+        "--force", action="store_true", help="run on a database that has requests already"
+    )
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="cd-bench-sweep-")
@@ -58,27 +67,40 @@ def main():
     after = app.config["AUTO_CLOSE_AFTER"]
     with app.app_context(), database.connection_context():
         if Request.select().exists() and not args.force:
-            sys.exit("This database has requests: the sweep would close the overdue ones. "
-                     "Use a scratch database, or --force.")
+            sys.exit(
+                "This database has requests: the sweep would close the overdue ones. "
+                "Use a scratch database, or --force."
+            )
         started = time.perf_counter()
         customer = add_overdue(args.requests, after)
         filled = time.perf_counter() - started
         started = time.perf_counter()
         closed = autoclose.close_stale(after, args.batch)
         seconds = time.perf_counter() - started
-        entries = (Change.select()
-                   .where((Change.customer == customer.id) & (Change.action == "closed"))
-                   .count())
+        entries = (
+            Change.select()
+            .where((Change.customer == customer.id) & (Change.action == "closed"))
+            .count()
+        )
         Change.delete().where(Change.customer == customer.id).execute()
         Customer.delete().where(Customer.id == customer.id).execute()  # its requests cascade
-    result = {"bench": "sweep", "store": database.obj.__class__.__name__,
-              "requests": args.requests, "batch": args.batch, "closed": closed,
-              "journey_entries": entries, "seconds": round(seconds, 3),
-              "per_second": round(closed / seconds) if seconds else None,
-              "fill_seconds": round(filled, 3)}
-    print(f"{result['store']}: closed {closed} overdue requests in {seconds:.2f} s "
-          f"({result['per_second']}/s, batches of {args.batch}), "
-          f"{entries} journey entries", file=sys.stderr)
+    result = {
+        "bench": "sweep",
+        "store": database.obj.__class__.__name__,
+        "requests": args.requests,
+        "batch": args.batch,
+        "closed": closed,
+        "journey_entries": entries,
+        "seconds": round(seconds, 3),
+        "per_second": round(closed / seconds) if seconds else None,
+        "fill_seconds": round(filled, 3),
+    }
+    print(
+        f"{result['store']}: closed {closed} overdue requests in {seconds:.2f} s "
+        f"({result['per_second']}/s, batches of {args.batch}), "
+        f"{entries} journey entries",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
     return 0 if closed == args.requests == entries else 1
 

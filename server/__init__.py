@@ -1,4 +1,5 @@
 """Context Desk: the customer-context service for contact-centre agents."""
+
 import os
 
 from flask import Flask, g
@@ -10,8 +11,11 @@ def create_app(test_config=None):
     """Build the service: settings, stores, blueprints, error handlers, commands."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # What browsers load (the widget, the gadget's bridge, the harness) is the repository's static/.
-    app = Flask(__name__, static_folder=os.path.join(root, "static"),
-                instance_path=os.environ.get("INSTANCE_PATH", os.path.join(root, "instance")))
+    app = Flask(
+        __name__,
+        static_folder=os.path.join(root, "static"),
+        instance_path=os.environ.get("INSTANCE_PATH", os.path.join(root, "instance")),
+    )
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment())
     if test_config:

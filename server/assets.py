@@ -4,6 +4,7 @@ Inside Finesse the gadget's and the widget's document belongs to the Finesse ser
 Finesse and its web proxy cache gadget files hard: every URL names the service (`PUBLIC_URL`)
 and carries a `?v=` that changes whenever the file's content does.
 """
+
 import functools
 import hashlib
 import os

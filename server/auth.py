@@ -1,4 +1,5 @@
 """Who is calling: the agent behind a bearer token (F3)."""
+
 import functools
 
 from flask import current_app, g, request
@@ -25,12 +26,13 @@ def sessions():
 def bearer_token():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return header[len("Bearer "):].strip()
+        return header[len("Bearer ") :].strip()
     return None
 
 
 def login_required(view):
     """Run the view only for an agent with a live session; `g.agent` is that agent."""
+
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         token = bearer_token()

@@ -1,4 +1,5 @@
 """The one clock the service reads, in UTC, which tests can set."""
+
 import datetime
 
 _override = None

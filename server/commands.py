@@ -1,4 +1,5 @@
 """Flask CLI commands: `flask --app server migrate | seed-demo | close-stale | create-agent`."""
+
 import click
 from flask.cli import with_appcontext
 

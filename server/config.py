@@ -1,4 +1,5 @@
 """Settings: defaults here, then the environment, then a test mapping."""
+
 import os
 
 # The widget's languages (C10); the first is the fallback for any other locale.
@@ -26,8 +27,13 @@ DEFAULTS = {
 }
 
 _BOOLEANS = {"MOCK_FINESSE"}
-_INTEGERS = {"SESSION_TTL", "FINESSE_VERDICT_TTL", "AUTO_CLOSE_AFTER", "OFFER_TIMEOUT",
-             "MAX_CONTENT_LENGTH"}
+_INTEGERS = {
+    "SESSION_TTL",
+    "FINESSE_VERDICT_TTL",
+    "AUTO_CLOSE_AFTER",
+    "OFFER_TIMEOUT",
+    "MAX_CONTENT_LENGTH",
+}
 
 
 def from_environment(environ=os.environ):

@@ -6,6 +6,7 @@ widget call the service from Finesse's origin (F1, F2). Allowed are the service'
 nodes, comma separated). The same list answers the live-event socket's Origin check
 (`is_allowed`), so the HTTP API and the socket never disagree.
 """
+
 import re
 import urllib.parse
 
@@ -16,12 +17,21 @@ from flask_cors import CORS
 CROSS_ORIGIN_PATHS = (r"/api/*", r"/widget/*", r"/static/*")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 # What the bridge, the widget's fetch calls and htmx send.
-REQUEST_HEADERS = ["Authorization", "Content-Type", "Accept", "Accept-Language",
-                   r"HX-[A-Za-z-]+"]
+REQUEST_HEADERS = ["Authorization", "Content-Type", "Accept", "Accept-Language", r"HX-[A-Za-z-]+"]
 # Response headers htmx reads; a cross-origin response hides them unless they are exposed.
-HTMX_RESPONSE_HEADERS = ["HX-Location", "HX-Push-Url", "HX-Redirect", "HX-Refresh",
-                         "HX-Replace-Url", "HX-Reswap", "HX-Retarget", "HX-Reselect",
-                         "HX-Trigger", "HX-Trigger-After-Settle", "HX-Trigger-After-Swap"]
+HTMX_RESPONSE_HEADERS = [
+    "HX-Location",
+    "HX-Push-Url",
+    "HX-Redirect",
+    "HX-Refresh",
+    "HX-Replace-Url",
+    "HX-Reswap",
+    "HX-Retarget",
+    "HX-Reselect",
+    "HX-Trigger",
+    "HX-Trigger-After-Settle",
+    "HX-Trigger-After-Swap",
+]
 PREFLIGHT_MAX_AGE = 600
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")

@@ -1,4 +1,5 @@
 """One place that turns every error into the problem+json of the API contract."""
+
 import logging
 
 from flask import jsonify, request

@@ -1,4 +1,5 @@
 """The project's one error class, rendered as RFC 9457 problem details."""
+
 from http import HTTPStatus
 
 

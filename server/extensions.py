@@ -1,4 +1,5 @@
 """Bare singletons, initialised in the app factory."""
+
 import atexit
 import os
 
@@ -39,19 +40,25 @@ def sqlite_url(app):
 def open_database(url):
     """Connect the models' database proxy to `url` (SQLite or PostgreSQL)."""
     if url.startswith("sqlite"):
-        db = connect_url(url, pragmas={
-            "journal_mode": "wal",
-            "busy_timeout": 5000,
-            "foreign_keys": 1,
-            "synchronous": "normal",
-        }, lock_type="IMMEDIATE")  # a transaction that reads, then writes, must not meet a
+        db = connect_url(
+            url,
+            pragmas={
+                "journal_mode": "wal",
+                "busy_timeout": 5000,
+                "foreign_keys": 1,
+                "synchronous": "normal",
+            },
+            lock_type="IMMEDIATE",
+        )  # a transaction that reads, then writes, must not meet a
         # newer writer's snapshot: deferred ones then fail at once with "database is locked"
     else:
         # A pool: every request borrows a connection rather than opening one.
         url = url.replace("postgresql://", "postgresql+pool://", 1).replace(
-            "postgres://", "postgresql+pool://", 1)
-        db = connect_url(url, max_connections=int(os.environ.get("DB_POOL_SIZE", "40")),
-                         stale_timeout=300)
+            "postgres://", "postgresql+pool://", 1
+        )
+        db = connect_url(
+            url, max_connections=int(os.environ.get("DB_POOL_SIZE", "40")), stale_timeout=300
+        )
     database.initialize(db)
     return db
 

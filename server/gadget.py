@@ -4,6 +4,7 @@ The template is the repository's top-level `gadget.xml`. The service serves it a
 `/gadget.xml`; `flask --app server gadget-xml` (`make gadget`) prints the same file for upload
 to the Finesse server's 3rdpartygadget area.
 """
+
 import os
 import re
 import sys
@@ -20,20 +21,24 @@ from server.errors import Problem
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = "gadget.xml"
 # The bridge and what it uses, in the order the gadget loads them.
-SCRIPTS = {"service": "gadget/service.js", "embed": "gadget/embed.js",
-           "bridge": "gadget/bridge.js"}
+SCRIPTS = {"service": "gadget/service.js", "embed": "gadget/embed.js", "bridge": "gadget/bridge.js"}
 STYLES = "gadget/gadget.css"
 # OpenSocial message bundles: the container hands the agent's language to `prefs.getMsg`.
 MESSAGES = "gadget/messages/{}.xml"
 # Written into XML attributes and a script as they are: only characters that need no escaping
 # there (no quotes, no &, no <), and no path: the service answers at the root of its host.
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+_SAFE_URL = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?"
+)
 
 bp = Blueprint("gadget", __name__)
 
 _environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(ROOT), autoescape=False, keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined)
+    loader=jinja2.FileSystemLoader(ROOT),
+    autoescape=False,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)
 
 
 class PublicUrlError(ValueError):
@@ -46,7 +51,8 @@ def public_url():
     if not _SAFE_URL.fullmatch(url):
         raise PublicUrlError(
             "PUBLIC_URL must be the service's address as agents' browsers reach it, such as "
-            f"https://contextdesk.example.com:8443 (no path, no query), not {url!r}.")
+            f"https://contextdesk.example.com:8443 (no path, no query), not {url!r}."
+        )
     return url
 
 
@@ -55,8 +61,10 @@ def render():
     base = public_url()
     return _environment.get_template(TEMPLATE).render(
         public_url=base,
-        assets={"css": asset_url(STYLES),
-                **{name: asset_url(path) for name, path in SCRIPTS.items()}},
+        assets={
+            "css": asset_url(STYLES),
+            **{name: asset_url(path) for name, path in SCRIPTS.items()},
+        },
         locales=LOCALES,
         messages={locale: asset_url(MESSAGES.format(locale)) for locale in LOCALES},
     )
@@ -70,8 +78,9 @@ def gadget_xml():
         # Said plainly to whoever opens the URL: the administrator setting it up.
         raise Problem(500, str(error), type_="/problems/misconfigured") from None
     # Finesse and its proxy cache the file anyway; ours should not add to it.
-    return Response(text, content_type="application/xml; charset=utf-8",
-                    headers={"Cache-Control": "no-cache"})
+    return Response(
+        text, content_type="application/xml; charset=utf-8", headers={"Cache-Control": "no-cache"}
+    )
 
 
 @click.command("gadget-xml")
@@ -83,8 +92,11 @@ def gadget_xml_command():
     except PublicUrlError as error:
         raise click.ClickException(str(error)) from None
     if public_url().startswith("http://"):
-        print("gadget-xml: PUBLIC_URL is http://; Finesse 12.5 and later load gadgets over "
-              "https only.", file=sys.stderr)
+        print(
+            "gadget-xml: PUBLIC_URL is http://; Finesse 12.5 and later load gadgets over "
+            "https only.",
+            file=sys.stderr,
+        )
     click.echo(text, nl=False)
 
 

@@ -1,4 +1,5 @@
 """Liveness for load balancers and `make run`: answers without touching the stores."""
+
 from flask import Blueprint
 
 bp = Blueprint("health", __name__)

@@ -8,6 +8,7 @@ RQ's scheduler works in whole seconds and looks once a second. A timed job is th
 scheduled for the whole second before its moment and waits the last fraction itself, so it
 acts within about a second of its deadline, never before it.
 """
+
 import datetime
 import logging
 import math
@@ -44,6 +45,7 @@ def queue(connection=None):
 
 
 # Auto-close (D6)
+
 
 def sweep(batch=autoclose.BATCH):
     """Close the requests that are due (D6), then run again at the next deadline (≤ 1 minute)."""
@@ -82,17 +84,27 @@ def kick_sweep(connection=None):
         job, status = None, None
     if status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED):
         return status
-    if status == JobStatus.SCHEDULED and connection.zscore(
-            ScheduledJobRegistry(queue=sweep_queue).key, SWEEP_ID) is not None:
+    if (
+        status == JobStatus.SCHEDULED
+        and connection.zscore(ScheduledJobRegistry(queue=sweep_queue).key, SWEEP_ID) is not None
+    ):
         return status
     # Several workers check at once: one of them enqueues.
     if not connection.set(KICK_LOCK, "1", nx=True, px=5000):
         return "kicked elsewhere"
     if status == JobStatus.FAILED:
-        log.error("the auto-close sweep failed after its retries (%s); starting it again",
-                  failure_reason(job))
-    sweep_queue.enqueue(sweep, job_id=SWEEP_ID, retry=RETRY, job_timeout=SWEEP_TIMEOUT,
-                        failure_ttl=FAILURE_TTL, description="auto-close sweep (D6)")
+        log.error(
+            "the auto-close sweep failed after its retries (%s); starting it again",
+            failure_reason(job),
+        )
+    sweep_queue.enqueue(
+        sweep,
+        job_id=SWEEP_ID,
+        retry=RETRY,
+        job_timeout=SWEEP_TIMEOUT,
+        failure_ttl=FAILURE_TTL,
+        description="auto-close sweep (D6)",
+    )
     return "enqueued"
 
 
@@ -100,11 +112,13 @@ def scheduled_sweeps(connection=None):
     """How many sweep runs are scheduled or queued (there should only ever be one)."""
     sweep_queue = queue(connection)
     scheduled = ScheduledJobRegistry(queue=sweep_queue).get_job_ids()
-    return (sum(1 for job_id in scheduled if job_id == SWEEP_ID)
-            + sweep_queue.get_job_ids().count(SWEEP_ID))
+    return sum(1 for job_id in scheduled if job_id == SWEEP_ID) + sweep_queue.get_job_ids().count(
+        SWEEP_ID
+    )
 
 
 # Offer time-outs (D5)
+
 
 def offer_timeout_id(task_id, offer_number):
     return f"offer-timeout-{task_id}-{offer_number}"
@@ -112,9 +126,16 @@ def offer_timeout_id(task_id, offer_number):
 
 def schedule_offer_timeout(task_id, offer_number, seconds):
     """Have `offer_timeout` run `seconds` from now for this offer (one job per offer)."""
-    queue().enqueue_at(_second_before(seconds), offer_timeout, task_id, offer_number,
-                       job_id=offer_timeout_id(task_id, offer_number), retry=RETRY,
-                       failure_ttl=FAILURE_TTL, description=f"offer time-out, task {task_id}")
+    queue().enqueue_at(
+        _second_before(seconds),
+        offer_timeout,
+        task_id,
+        offer_number,
+        job_id=offer_timeout_id(task_id, offer_number),
+        retry=RETRY,
+        failure_ttl=FAILURE_TTL,
+        description=f"offer time-out, task {task_id}",
+    )
 
 
 def cancel_offer_timeout(task_id, offer_number):
@@ -145,6 +166,7 @@ def offer_timeout(task_id, offer_number):
 
 
 # Helpers
+
 
 def run_again_in(seconds):
     """Have RQ run the current job again, under the same id, once `seconds` have passed.
@@ -215,8 +237,10 @@ class AppWorkerMixin:
         return min(super().dequeue_timeout, CHECK_INTERVAL)
 
     def sweep_check_due(self):
-        return (self.sweep_checked_at is None
-                or time.monotonic() - self.sweep_checked_at >= CHECK_INTERVAL)
+        return (
+            self.sweep_checked_at is None
+            or time.monotonic() - self.sweep_checked_at >= CHECK_INTERVAL
+        )
 
     @property
     def should_run_maintenance_tasks(self):

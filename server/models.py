@@ -4,6 +4,7 @@ Timestamps are naive UTC, set from `server.clock.now` (a callable, so tests can 
 Every customer, request and activity carries a `version` that each change increments;
 updates check it in the UPDATE's WHERE clause (see `server.services.records`).
 """
+
 import peewee as pw
 
 from server.clock import now
@@ -176,8 +177,11 @@ class Task(BaseModel):
         )
 
 
-Task.add_index(Task.index(Task.agent, unique=True, where=(Task.status == "active"),
-                          name="task_one_active_per_agent"))
+Task.add_index(
+    Task.index(
+        Task.agent, unique=True, where=(Task.status == "active"), name="task_one_active_per_agent"
+    )
+)
 
 
 class AgentState(BaseModel):
@@ -207,5 +211,16 @@ class TaskMessage(BaseModel):
         indexes = ((("task", "id"), False),)
 
 
-MODELS = [Agent, Customer, Request, Activity, Tag, Comment, WorkspaceEntry, Change,
-          Task, AgentState, TaskMessage]
+MODELS = [
+    Agent,
+    Customer,
+    Request,
+    Activity,
+    Tag,
+    Comment,
+    WorkspaceEntry,
+    Change,
+    Task,
+    AgentState,
+    TaskMessage,
+]

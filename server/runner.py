@@ -95,8 +95,15 @@ def serve(env, host, port, public):
     web += [f"--workers={env.get('WEB_WORKERS', '1')}", "--graceful-timeout=5"]
     web += ["--timeout=0"]  # websockets hold a thread for as long as they are open
     # server.jobs.Worker runs jobs in the app and keeps the auto-close sweep scheduled.
-    worker = [os.path.join(BIN, "rq"), "worker", "-w", "server.jobs.Worker", "--with-scheduler",
-              "--url", env["REDIS_URL"]]
+    worker = [
+        os.path.join(BIN, "rq"),
+        "worker",
+        "-w",
+        "server.jobs.Worker",
+        "--with-scheduler",
+        "--url",
+        env["REDIS_URL"],
+    ]
     worker += env.get("RQ_QUEUES", "default").replace(",", " ").split()
     commands = {"web server": web, "worker": worker}
     # Own sessions: a Ctrl-C reaches only the runner, which stops each child once, gracefully

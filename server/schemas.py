@@ -1,4 +1,5 @@
 """Marshmallow schemas for every input and output of the API."""
+
 import datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -15,8 +16,7 @@ class _Length(validate.Length):
 
     def __call__(self, value):
         if len(value) > self.max:
-            raise ValidationError(
-                f"At most {self.max} characters; this has {len(value)}.")
+            raise ValidationError(f"At most {self.max} characters; this has {len(value)}.")
         return value
 
 
@@ -65,6 +65,7 @@ class Input(Schema):
 
 # Sessions
 
+
 class FinesseCredentials(Input):
     id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     authorization = fields.String(required=True, validate=validate.Length(min=1, max=8000))
@@ -100,6 +101,7 @@ class SessionOut(Schema):
 
 # Customers
 
+
 class IdentitySchema(Input):
     phone = fields.String(allow_none=True, validate=_Length(100))
     email = fields.String(allow_none=True, validate=_Length(320))
@@ -115,8 +117,11 @@ class FieldsMap(fields.Dict):
     """Free customer fields (company, address, notes…): text values within the C4 limit."""
 
     def __init__(self, **kwargs):
-        super().__init__(keys=fields.String(validate=validate.Length(min=1, max=100)),
-                         values=Text(allow_none=True), **kwargs)
+        super().__init__(
+            keys=fields.String(validate=validate.Length(min=1, max=100)),
+            values=Text(allow_none=True),
+            **kwargs,
+        )
 
 
 class CustomerIn(Input):
@@ -171,6 +176,7 @@ class RequestsQuery(Input):
 
 # Requests
 
+
 class RequestIn(Input):
     title = Text(load_default="")
     description = Text(load_default="")
@@ -197,6 +203,7 @@ class RequestOut(Schema):
 
 
 # Activities
+
 
 class ActivityOut(Schema):
     id = Id()
@@ -236,8 +243,10 @@ class TagIn(Input):
 
 
 class CommentIn(Input):
-    body = fields.String(required=True, validate=[
-        _Length(TEXT_LIMIT), validate.Length(min=1, error="A comment cannot be empty.")])
+    body = fields.String(
+        required=True,
+        validate=[_Length(TEXT_LIMIT), validate.Length(min=1, error="A comment cannot be empty.")],
+    )
 
 
 class CommentOut(Schema):
@@ -255,12 +264,14 @@ class MoveIn(Input):
 
 # Interactions and workspace
 
+
 class InteractionIn(Input):
     medium = fields.String(required=True, validate=validate.OneOf(MEDIA))
     source_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     identity = fields.Nested(IdentitySchema, load_default=dict)
-    state = fields.String(load_default="accepted",
-                          validate=validate.OneOf(["accepted", "answered", "opened"]))
+    state = fields.String(
+        load_default="accepted", validate=validate.OneOf(["accepted", "answered", "opened"])
+    )
     subject = Text(load_default="")
     properties = fields.Dict(load_default=dict)
 
@@ -277,14 +288,18 @@ class WorkspaceCloseIn(Input):
 def identity_of_customer(customer):
     """The identity an unknown customer is known by (C1: the number, address or chat id)."""
     for kind in IDENTITY_KINDS:
-        value = customer.phone_raw if kind == "phone" and customer.phone_raw else getattr(
-            customer, kind)
+        value = (
+            customer.phone_raw
+            if kind == "phone" and customer.phone_raw
+            else getattr(customer, kind)
+        )
         if value:
             return {kind: value}
     return {}
 
 
 # Composite outputs
+
 
 class InteractionOut(Schema):
     customer = fields.Nested(CustomerOut, allow_none=True)

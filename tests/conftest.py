@@ -1,5 +1,6 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL with DATABASE_URL), a real Redis
 (REDIS_URL, or the embedded one) and a real HTTP server for the Finesse verification path."""
+
 import base64
 import os
 import socket
@@ -70,15 +71,17 @@ def app(tmp_path_factory, redis_url, database_url):
     # The port first: settings read at start-up (CORS origins) see the final PUBLIC_URL.
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "MOCK_FINESSE": True,
-        "PUBLIC_URL": url,
-        "FINESSE_URL": url,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "MOCK_FINESSE": True,
+            "PUBLIC_URL": url,
+            "FINESSE_URL": url,
+        }
+    )
     live = LiveServer(app, port).start()
     app.live_server = live
     yield app
@@ -94,8 +97,11 @@ def clean_stores(request, app):
     with database.connection_context():
         tables = [model._meta.table_name for model in MODELS]
         if isinstance(database.obj, pw.PostgresqlDatabase):
-            database.execute_sql("TRUNCATE {} RESTART IDENTITY CASCADE".format(
-                ", ".join(f'"{table}"' for table in tables)))
+            database.execute_sql(
+                "TRUNCATE {} RESTART IDENTITY CASCADE".format(
+                    ", ".join(f'"{table}"' for table in tables)
+                )
+            )
         else:
             for table in reversed(tables):
                 database.execute_sql(f'DELETE FROM "{table}"')
@@ -137,32 +143,50 @@ class Agent:
         return self.client.get(path, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
     def post(self, path, json=None, **kwargs):
-        return self.client.post(path, json=json, headers=self._headers(kwargs.pop("headers", None)),
-                                **kwargs)
+        return self.client.post(
+            path, json=json, headers=self._headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     def patch(self, path, json=None, **kwargs):
-        return self.client.patch(path, json=json,
-                                 headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+        return self.client.patch(
+            path, json=json, headers=self._headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     def delete(self, path, **kwargs):
-        return self.client.delete(path, headers=self._headers(kwargs.pop("headers", None)),
-                                  **kwargs)
+        return self.client.delete(
+            path, headers=self._headers(kwargs.pop("headers", None)), **kwargs
+        )
 
     # What the desktop does
 
     def call(self, number, source_id, **extra):
-        body = {"medium": "call", "source_id": source_id, "identity": {"phone": number},
-                "state": "answered", **extra}
+        body = {
+            "medium": "call",
+            "source_id": source_id,
+            "identity": {"phone": number},
+            "state": "answered",
+            **extra,
+        }
         return self.post("/api/v1/interactions", json=body)
 
     def email(self, address, source_id, **extra):
-        body = {"medium": "email", "source_id": source_id, "identity": {"email": address},
-                "state": "opened", **extra}
+        body = {
+            "medium": "email",
+            "source_id": source_id,
+            "identity": {"email": address},
+            "state": "opened",
+            **extra,
+        }
         return self.post("/api/v1/interactions", json=body)
 
     def chat(self, handle, source_id, **extra):
-        body = {"medium": "chat", "source_id": source_id, "identity": {"chat": handle},
-                "state": "accepted", **extra}
+        body = {
+            "medium": "chat",
+            "source_id": source_id,
+            "identity": {"chat": handle},
+            "state": "accepted",
+            **extra,
+        }
         return self.post("/api/v1/interactions", json=body)
 
 
@@ -174,12 +198,16 @@ def client(app):
 @pytest.fixture
 def sign_in(client):
     """Sign in through the real Finesse verification path (the mock Finesse REST API)."""
+
     def sign_in(agent_id="agent1", password=None):
         password = password or "password" + agent_id[-1]
-        response = client.post("/api/v1/session", json={
-            "finesse": {"id": agent_id, "authorization": basic(agent_id, password)}})
+        response = client.post(
+            "/api/v1/session",
+            json={"finesse": {"id": agent_id, "authorization": basic(agent_id, password)}},
+        )
         assert response.status_code == 201, response.get_json()
         return Agent(client, response.get_json()["token"], agent_id)
+
     return sign_in
 
 
@@ -205,7 +233,9 @@ def browser():
         pytest.skip(f"no Chromium at {chromium}")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         yield browser
         browser.close()

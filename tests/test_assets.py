@@ -1,4 +1,5 @@
 """Static files are named by absolute, versioned URLs (F1: Finesse caches gadget files hard)."""
+
 import os
 
 from server.assets import asset_url

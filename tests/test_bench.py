@@ -4,6 +4,7 @@ Nothing here is timed: the figures come from `make bench` and the full runs. The
 make sure the seed writes what the service reads, the benchmark drives the real server
 through every scenario without an error, and every query the API makes has an index.
 """
+
 import glob
 import json
 import os
@@ -22,8 +23,13 @@ pytestmark = pytest.mark.slow
 
 def script(name, *args, timeout=240):
     """Run bench/<name>.py with the test's Python; fail with its output if it fails."""
-    result = subprocess.run([sys.executable, os.path.join(BENCH, f"{name}.py"), *args],
-                            cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, os.path.join(BENCH, f"{name}.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert result.returncode == 0, f"{name}.py failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -31,8 +37,17 @@ def script(name, *args, timeout=240):
 @pytest.fixture
 def seeded(database_url):
     """Thirty customers (plus one with a deep journey of 60 activities) in the test store."""
-    out = script("seed", "--customers", "30", "--deep-activities", "60", "--chunk", "7",
-                 "--database", database_url)
+    out = script(
+        "seed",
+        "--customers",
+        "30",
+        "--deep-activities",
+        "60",
+        "--chunk",
+        "7",
+        "--database",
+        database_url,
+    )
     return database_url, out
 
 
@@ -65,11 +80,37 @@ def test_seed_adds_to_a_database_that_has_rows(seeded, db):
 def test_run_drives_every_scenario_over_http_without_errors(seeded, redis_url, tmp_path):
     database_url, _ = seeded
     database.close()
-    out = script("run", "--database", database_url, "--redis-url", redis_url,
-                 "--agents", "3", "--duration", "0.4", "--warmup", "0.1", "--think", "0.01",
-                 "--workers", "1", "--threads", "4", "--out", str(tmp_path))
-    for name in ("healthz", "search_phone", "search_email", "search_name", "journey_deep",
-                 "screen_pop", "tag_add", "request_edit"):
+    out = script(
+        "run",
+        "--database",
+        database_url,
+        "--redis-url",
+        redis_url,
+        "--agents",
+        "3",
+        "--duration",
+        "0.4",
+        "--warmup",
+        "0.1",
+        "--think",
+        "0.01",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--out",
+        str(tmp_path),
+    )
+    for name in (
+        "healthz",
+        "search_phone",
+        "search_email",
+        "search_name",
+        "journey_deep",
+        "screen_pop",
+        "tag_add",
+        "request_edit",
+    ):
         assert name in out
     assert "p95 ms" in out
     [path] = glob.glob(str(tmp_path / "*.json"))
@@ -105,10 +146,17 @@ def test_concurrent_screen_pops_for_one_customer_all_succeed(app, sign_in):
 
     def screen_pops(agent, number):
         for attempt in range(6):
-            response = requests.post(url, timeout=30, headers={
-                "Authorization": f"Bearer {agent.token}"}, json={
-                "medium": "call", "source_id": f"race-{number}-{attempt}",
-                "identity": {"phone": "+31 20 123 4567"}, "state": "answered"})
+            response = requests.post(
+                url,
+                timeout=30,
+                headers={"Authorization": f"Bearer {agent.token}"},
+                json={
+                    "medium": "call",
+                    "source_id": f"race-{number}-{attempt}",
+                    "identity": {"phone": "+31 20 123 4567"},
+                    "state": "answered",
+                },
+            )
             statuses.append(response.status_code)
 
     threads = [threading.Thread(target=screen_pops, args=(agents[n % 3], n)) for n in range(8)]

@@ -1,4 +1,5 @@
 """The Flask CLI commands a newcomer and an administrator use (O1)."""
+
 import datetime
 
 from server.models import Agent, Customer, Request
@@ -37,11 +38,13 @@ def test_D6_close_stale_closes_requests_idle_for_five_days(app, db, frozen_clock
 
 
 def test_create_agent_makes_a_local_account(app, client):
-    result = app.test_cli_runner().invoke(args=["create-agent", "care9", "--name", "Care Nine"],
-                                          input="pw-care9\npw-care9\n")
+    result = app.test_cli_runner().invoke(
+        args=["create-agent", "care9", "--name", "Care Nine"], input="pw-care9\npw-care9\n"
+    )
     assert result.exit_code == 0, result.output
-    response = client.post("/api/v1/session", json={"local": {"username": "care9",
-                                                              "password": "pw-care9"}})
+    response = client.post(
+        "/api/v1/session", json={"local": {"username": "care9", "password": "pw-care9"}}
+    )
     assert response.status_code == 201
     assert response.get_json()["agent"]["name"] == "Care Nine"
 

@@ -1,11 +1,14 @@
 """Phone numbers, emails and chat ids are normalised so a caller matches exactly."""
+
 import pytest
 
 from server.services.identity import looks_like_phone, name_key, normalise_phone
 
 
-@pytest.mark.parametrize("raw", ["+31 20 123 4567", "0031201234567", "020-1234567",
-                                 "+31 (0)20 123 45 67", "020 123 45 67"])
+@pytest.mark.parametrize(
+    "raw",
+    ["+31 20 123 4567", "0031201234567", "020-1234567", "+31 (0)20 123 45 67", "020 123 45 67"],
+)
 def test_C1_dutch_formats_give_one_number(raw):
     assert normalise_phone(raw, "NL") == "+31201234567"
 

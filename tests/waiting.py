@@ -1,4 +1,5 @@
 """Polling for what happens in another thread, process or browser."""
+
 import time
 
 

@@ -1,4 +1,5 @@
 """The v1 JSON API: a thin adapter from HTTP to the service layer."""
+
 from flask import Blueprint, request
 from marshmallow import ValidationError
 
@@ -7,22 +8,34 @@ from server.errors import Invalid, Problem
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def operation(summary, *, body=None, query=None, response=None, status=200, many=False,
-              errors=(401, 404)):
+def operation(
+    summary, *, body=None, query=None, response=None, status=200, many=False, errors=(401, 404)
+):
     """Describe a view for the OpenAPI document (and keep the description next to the code)."""
+
     def decorate(view):
-        view.openapi = {"summary": summary, "body": body, "query": query,
-                        "response": response, "status": status, "many": many,
-                        "errors": errors}
+        view.openapi = {
+            "summary": summary,
+            "body": body,
+            "query": query,
+            "response": response,
+            "status": status,
+            "many": many,
+            "errors": errors,
+        }
         return view
+
     return decorate
 
 
 def load_body(schema_class):
     """The request's JSON body, validated: 400 when it is not JSON, 422 when it is wrong."""
     if not request.is_json:
-        raise Problem(400, "Send a JSON body with Content-Type: application/json.",
-                      type_="/problems/bad-request")
+        raise Problem(
+            400,
+            "Send a JSON body with Content-Type: application/json.",
+            type_="/problems/bad-request",
+        )
     data = request.get_json(silent=True)
     if data is None:
         raise Problem(400, "The body is not valid JSON.", type_="/problems/bad-request")
@@ -56,8 +69,10 @@ def validation_problem(error: ValidationError):
             flat[prefix] = list(value) if isinstance(value, list) else [str(value)]
 
     walk("", messages)
-    detail = "; ".join(f"{field}: {' '.join(map(str, msgs))}" if field != "_schema"
-                       else " ".join(map(str, msgs)) for field, msgs in flat.items())
+    detail = "; ".join(
+        f"{field}: {' '.join(map(str, msgs))}" if field != "_schema" else " ".join(map(str, msgs))
+        for field, msgs in flat.items()
+    )
     return Invalid(flat, detail=detail)
 
 

@@ -1,4 +1,5 @@
 """The Care Desktop API: the task queue, Ready / Not Ready, accept, end, chat (D2–D5, D9)."""
+
 import hmac
 
 from flask import current_app, g, request
@@ -36,8 +37,7 @@ class TaskIn(Input):
     @validates_schema
     def one_identity(self, data, **kwargs):
         if not any((data.get("identity") or {}).values()):
-            raise ValidationError("Give the customer's phone, email or chat identity.",
-                                  "identity")
+            raise ValidationError("Give the customer's phone, email or chat identity.", "identity")
 
 
 class TaskOut(Schema):
@@ -62,8 +62,10 @@ class TaskOut(Schema):
 
 
 class TaskCreatedOut(TaskOut):
-    chat_token = fields.String(allow_none=True, metadata={
-        "description": "Chat only: the customer's token for POST/GET .../messages."})
+    chat_token = fields.String(
+        allow_none=True,
+        metadata={"description": "Chat only: the customer's token for POST/GET .../messages."},
+    )
 
 
 class QueueOut(Schema):
@@ -85,9 +87,14 @@ class AcceptedOut(InteractionOut):
 
 
 class AcceptIn(Input):
-    offer = fields.Integer(load_default=None, allow_none=True, metadata={
-        "description": "The offer's `offer_number`: accept that offer only, never the task "
-                       "after the offer ran out. Leave out to take a task from the queue."})
+    offer = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The offer's `offer_number`: accept that offer only, never the task "
+            "after the offer ran out. Leave out to take a task from the queue."
+        },
+    )
 
 
 class AgentStateIn(Input):
@@ -103,8 +110,10 @@ class AgentStateOut(Schema):
 
 
 class MessageIn(Input):
-    body = fields.String(required=True, validate=[
-        _Length(TEXT_LIMIT), validate.Length(min=1, error="A message cannot be empty.")])
+    body = fields.String(
+        required=True,
+        validate=[_Length(TEXT_LIMIT), validate.Length(min=1, error="A message cannot be empty.")],
+    )
 
 
 class MessageOut(Schema):
@@ -127,6 +136,7 @@ class MessagePage(Schema):
 
 # Who is calling
 
+
 def require_integration_key():
     """Integrations queue tasks with the shared key in `X-Integration-Key` (not a session)."""
     given = request.headers.get("X-Integration-Key", "")
@@ -148,46 +158,60 @@ def chat_caller(task_id):
 
 # Routes
 
+
 @bp.post("/tasks")
-@operation("Queue a chat, call or email (D9); needs X-Integration-Key, not a session",
-           body=TaskIn, response=TaskCreatedOut, status=201, errors=(400, 401, 422))
+@operation(
+    "Queue a chat, call or email (D9); needs X-Integration-Key, not a session",
+    body=TaskIn,
+    response=TaskCreatedOut,
+    status=201,
+    errors=(400, 401, 422),
+)
 def create_task():
     require_integration_key()
     data = load_body(TaskIn)
-    task, token = tasks.create_task(data["medium"], data["identity"], data["subject"],
-                                    data["body"])
+    task, token = tasks.create_task(data["medium"], data["identity"], data["subject"], data["body"])
     task.chat_token = token
     return dump(TaskCreatedOut, task), 201
 
 
 @bp.get("/queue")
 @login_required
-@operation("The queued tasks, the task offered to you and your active ones (D2)",
-           response=QueueOut, errors=(401,))
+@operation(
+    "The queued tasks, the task offered to you and your active ones (D2)",
+    response=QueueOut,
+    errors=(401,),
+)
 def get_queue():
     return dump(QueueOut, tasks.queue_for(g.agent.id))
 
 
 @bp.get("/tasks/<task_id>")
 @login_required
-@operation("A task with its customer, open requests and recent journey (D2)",
-           response=TaskContextOut)
+@operation(
+    "A task with its customer, open requests and recent journey (D2)", response=TaskContextOut
+)
 def get_task(task_id):
     found = tasks.context(task_id)
     customer = found["customer"]
     known = customer if customer is not None and customer.known else None
-    return {"task": dump(TaskOut, found["task"]),
-            "customer": dump(CustomerOut, known) if known else None,
-            "identity": TaskOut().identity_of(found["task"]),
-            "requests": dump(RequestOut, found["requests"], many=True),
-            "journey": {"items": journey_items(found["journey"].items),
-                        "next": found["journey"].next}}
+    return {
+        "task": dump(TaskOut, found["task"]),
+        "customer": dump(CustomerOut, known) if known else None,
+        "identity": TaskOut().identity_of(found["task"]),
+        "requests": dump(RequestOut, found["requests"], many=True),
+        "journey": {"items": journey_items(found["journey"].items), "next": found["journey"].next},
+    }
 
 
 @bp.put("/agent/state")
 @login_required
-@operation("Become Ready (offered tasks automatically) or Not Ready (D5)",
-           body=AgentStateIn, response=AgentStateOut, errors=(400, 401, 422))
+@operation(
+    "Become Ready (offered tasks automatically) or Not Ready (D5)",
+    body=AgentStateIn,
+    response=AgentStateOut,
+    errors=(400, 401, 422),
+)
 def put_agent_state():
     data = load_body(AgentStateIn)
     return dump(AgentStateOut, offers.set_state(g.agent.id, data["state"]))
@@ -202,9 +226,13 @@ def get_agent_state():
 
 @bp.post("/tasks/<task_id>/accept")
 @login_required
-@operation("Accept a task: it becomes Active, its activity attached per C1b (D3); 409 when "
-           "taken, when the offer ran out, or when you handle a conversation already (D4)",
-           body=AcceptIn, response=AcceptedOut, errors=(400, 401, 404, 409, 422))
+@operation(
+    "Accept a task: it becomes Active, its activity attached per C1b (D3); 409 when "
+    "taken, when the offer ran out, or when you handle a conversation already (D4)",
+    body=AcceptIn,
+    response=AcceptedOut,
+    errors=(400, 401, 404, 409, 422),
+)
 def accept_task(task_id):
     offer = load_body(AcceptIn)["offer"] if request.content_length else None
     task = tasks.accept(g.agent.id, task_id, offer)
@@ -221,9 +249,13 @@ def end_task(task_id):
 
 
 @bp.post("/tasks/<task_id>/messages")
-@operation("Send a chat message: the agent handling it (session) or the customer (chat "
-           "token) (D9)", body=MessageIn, response=MessageOut, status=201,
-           errors=(400, 401, 403, 404, 409, 422))
+@operation(
+    "Send a chat message: the agent handling it (session) or the customer (chat token) (D9)",
+    body=MessageIn,
+    response=MessageOut,
+    status=201,
+    errors=(400, 401, 403, 404, 409, 422),
+)
 def post_message(task_id):
     agent_id = chat_caller(task_id)
     data = load_body(MessageIn)
@@ -231,10 +263,15 @@ def post_message(task_id):
 
 
 @bp.get("/tasks/<task_id>/messages")
-@operation("The chat's messages, oldest first, after message id `after` (D9)",
-           query=MessagesQuery, response=MessagePage, errors=(401, 404, 422))
+@operation(
+    "The chat's messages, oldest first, after message id `after` (D9)",
+    query=MessagesQuery,
+    response=MessagePage,
+    errors=(401, 404, 422),
+)
 def list_messages(task_id):
     chat_caller(task_id)
     args = load_query(MessagesQuery)
-    return {"items": dump(MessageOut, tasks.messages(task_id, args["after"], args["limit"]),
-                          many=True)}
+    return {
+        "items": dump(MessageOut, tasks.messages(task_id, args["after"], args["limit"]), many=True)
+    }

@@ -1,4 +1,5 @@
 """Customers, their journey and their requests (C2, C7, C9, D8)."""
+
 from flask import g
 
 from server.api import bp, dump, load_body, load_query, operation, page
@@ -22,8 +23,12 @@ from server.views import journey_items
 
 @bp.get("/customers")
 @login_required
-@operation("Search customers by name or email prefix, or by phone in any format",
-           query=SearchQuery, response=SearchPage, errors=(401, 422))
+@operation(
+    "Search customers by name or email prefix, or by phone in any format",
+    query=SearchQuery,
+    response=SearchPage,
+    errors=(401, 422),
+)
 def search_customers():
     args = load_query(SearchQuery)
     return page(CustomerOut, customers.search(args["q"], args["cursor"], args["limit"]))
@@ -31,8 +36,13 @@ def search_customers():
 
 @bp.post("/customers")
 @login_required
-@operation("Create a customer; with activity_id, the unknown identity of that activity",
-           body=CustomerIn, response=CustomerOut, status=201, errors=(400, 401, 404, 409, 422))
+@operation(
+    "Create a customer; with activity_id, the unknown identity of that activity",
+    body=CustomerIn,
+    response=CustomerOut,
+    status=201,
+    errors=(400, 401, 404, 409, 422),
+)
 def create_customer():
     data = load_body(CustomerIn)
     activity_id = data.pop("activity_id")
@@ -49,8 +59,12 @@ def get_customer(customer_id):
 
 @bp.patch("/customers/<customer_id>")
 @login_required
-@operation("Edit a customer (refused with 409 if someone changed it since `version`)",
-           body=CustomerPatch, response=CustomerOut, errors=(400, 401, 404, 409, 422))
+@operation(
+    "Edit a customer (refused with 409 if someone changed it since `version`)",
+    body=CustomerPatch,
+    response=CustomerOut,
+    errors=(400, 401, 404, 409, 422),
+)
 def update_customer(customer_id):
     data = load_body(CustomerPatch)
     version = data.pop("version")
@@ -60,8 +74,12 @@ def update_customer(customer_id):
 
 @bp.get("/customers/<customer_id>/journey")
 @login_required
-@operation("The customer's journey, newest first, paged", query=PageQuery,
-           response=JourneyPage, errors=(401, 404, 422))
+@operation(
+    "The customer's journey, newest first, paged",
+    query=PageQuery,
+    response=JourneyPage,
+    errors=(401, 404, 422),
+)
 def customer_journey(customer_id):
     args = load_query(PageQuery)
     result = journey.journey(customer_id, args["cursor"], args["limit"])
@@ -70,18 +88,29 @@ def customer_journey(customer_id):
 
 @bp.get("/customers/<customer_id>/requests")
 @login_required
-@operation("The customer's requests, newest update first", query=RequestsQuery,
-           response=RequestOut, many=True, errors=(401, 404, 422))
+@operation(
+    "The customer's requests, newest update first",
+    query=RequestsQuery,
+    response=RequestOut,
+    many=True,
+    errors=(401, 404, 422),
+)
 def customer_requests(customer_id):
     args = load_query(RequestsQuery)
-    return {"items": dump(RequestOut, customers.open_requests(customer_id, args["status"]),
-                          many=True)}
+    return {
+        "items": dump(RequestOut, customers.open_requests(customer_id, args["status"]), many=True)
+    }
 
 
 @bp.post("/customers/<customer_id>/requests")
 @login_required
-@operation("Add a request for a new issue (D8)", body=RequestIn, response=RequestOut,
-           status=201, errors=(400, 401, 404, 422))
+@operation(
+    "Add a request for a new issue (D8)",
+    body=RequestIn,
+    response=RequestOut,
+    status=201,
+    errors=(400, 401, 404, 422),
+)
 def create_request(customer_id):
     data = load_body(RequestIn)
     request = requests_service.create_request(g.agent.id, customer_id, **data)

@@ -1,4 +1,5 @@
 """Interactions from the desktop (C1, C1b) and the agent's workspace (C8, C9)."""
+
 from flask import g
 
 from server.api import bp, dump, load_body, operation
@@ -17,13 +18,23 @@ from server.views import interaction_view, workspace_view
 
 @bp.post("/interactions")
 @login_required
-@operation("A call answered, chat accepted or email opened in the desktop (C1, C1b)",
-           body=InteractionIn, response=InteractionOut, status=201,
-           errors=(400, 401, 422))
+@operation(
+    "A call answered, chat accepted or email opened in the desktop (C1, C1b)",
+    body=InteractionIn,
+    response=InteractionOut,
+    status=201,
+    errors=(400, 401, 422),
+)
 def register_interaction():
     data = load_body(InteractionIn)
-    result = interactions.register(g.agent.id, data["medium"], data["source_id"],
-                                   data["identity"], data["subject"], data["properties"])
+    result = interactions.register(
+        g.agent.id,
+        data["medium"],
+        data["source_id"],
+        data["identity"],
+        data["subject"],
+        data["properties"],
+    )
     return interaction_view(result), 201 if result.created else 200
 
 
@@ -43,8 +54,12 @@ def get_workspace():
 
 @bp.post("/workspace/open")
 @login_required
-@operation("Reopen a customer from Recent or search (C9)", body=WorkspaceOpenIn,
-           response=WorkspaceOut, errors=(400, 401, 404, 422))
+@operation(
+    "Reopen a customer from Recent or search (C9)",
+    body=WorkspaceOpenIn,
+    response=WorkspaceOut,
+    errors=(400, 401, 404, 422),
+)
 def open_customer():
     data = load_body(WorkspaceOpenIn)
     workspace.reopen(g.agent.id, data["customer_id"])
@@ -53,8 +68,12 @@ def open_customer():
 
 @bp.post("/workspace/close")
 @login_required
-@operation("Close: the customer leaves Open for Recent (C8)", body=WorkspaceCloseIn,
-           response=WorkspaceOut, errors=(400, 401, 404, 422))
+@operation(
+    "Close: the customer leaves Open for Recent (C8)",
+    body=WorkspaceCloseIn,
+    response=WorkspaceOut,
+    errors=(400, 401, 404, 422),
+)
 def close_customer():
     data = load_body(WorkspaceCloseIn)
     workspace.close(g.agent.id, data["customer_id"], data["activity_id"])

@@ -1,4 +1,5 @@
 """GET /openapi.json: the API described from the views' own `operation` records."""
+
 import re
 
 from apispec import APISpec
@@ -12,10 +13,14 @@ _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 PROBLEM = {
     "type": "object",
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"},
-        "status": {"type": "integer"}, "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {
-            "type": "array", "items": {"type": "string"}}},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
         "current": {"type": "object", "description": "With 409 stale-version: the record now."},
     },
 }
@@ -23,9 +28,13 @@ PROBLEM = {
 
 def build_spec(app):
     """An OpenAPI 3 document for every /api/v1 route of `app`."""
-    spec = APISpec(title="Context Desk API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
-                   servers=[{"url": app.config["PUBLIC_URL"]}])
+    spec = APISpec(
+        title="Context Desk API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        servers=[{"url": app.config["PUBLIC_URL"]}],
+    )
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -47,28 +56,37 @@ def _operation(view, info, path_params):
     operation = {"summary": info["summary"], "operationId": view.__name__, "responses": {}}
     if getattr(view, "login_required", False):
         operation["security"] = [{"bearer": []}]
-    parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                  for name in path_params]
+    parameters = [
+        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+        for name in path_params
+    ]
     if info["query"] is not None:
         parameters.append({"in": "query", "schema": info["query"]})
     if parameters:
         operation["parameters"] = parameters
     if info["body"] is not None:
-        operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": info["body"]}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": info["body"]}},
+        }
     if info["response"] is not None:
         schema = info["response"]
-        content = {"schema": {"type": "array", "items": schema}} if info["many"] else {
-            "schema": schema}
+        content = (
+            {"schema": {"type": "array", "items": schema}} if info["many"] else {"schema": schema}
+        )
         operation["responses"][str(info["status"])] = {
-            "description": "OK", "content": {"application/json": content}}
+            "description": "OK",
+            "content": {"application/json": content},
+        }
     else:
         operation["responses"][str(info["status"])] = {"description": "OK"}
     for status in info["errors"]:
         operation["responses"][str(status)] = {
             "description": "Problem",
-            "content": {"application/problem+json": {
-                "schema": {"$ref": "#/components/schemas/Problem"}}}}
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
     return operation
 
 

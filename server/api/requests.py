@@ -1,4 +1,5 @@
 """Requests (C5, D6)."""
+
 from flask import g
 
 from server.api import bp, dump, load_body, operation
@@ -16,8 +17,12 @@ def get_request(request_id):
 
 @bp.patch("/requests/<request_id>")
 @login_required
-@operation("Edit a request's title, description or status (409 when `version` is stale)",
-           body=RequestPatch, response=RequestOut, errors=(400, 401, 404, 409, 422))
+@operation(
+    "Edit a request's title, description or status (409 when `version` is stale)",
+    body=RequestPatch,
+    response=RequestOut,
+    errors=(400, 401, 404, 409, 422),
+)
 def update_request(request_id):
     data = load_body(RequestPatch)
     version = data.pop("version")

@@ -1,4 +1,5 @@
 """POST/DELETE /session (F3)."""
+
 from flask import current_app, g
 
 from server.api import bp, dump, load_body, operation
@@ -9,8 +10,13 @@ from server.schemas import SessionIn, SessionOut
 
 @bp.post("/session")
 @limiter.limit(lambda: current_app.config["SESSION_RATE_LIMIT"])
-@operation("Sign in with Finesse credentials or a local account", body=SessionIn,
-           response=SessionOut, status=201, errors=(400, 401, 422, 429, 503))
+@operation(
+    "Sign in with Finesse credentials or a local account",
+    body=SessionIn,
+    response=SessionOut,
+    status=201,
+    errors=(400, 401, 422, 429, 503),
+)
 def create_session():
     data = load_body(SessionIn)
     if "finesse" in data:

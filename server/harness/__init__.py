@@ -2,6 +2,7 @@
 
 On in development (`MOCK_FINESSE=1`), off unless configured in production.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("harness", __name__, template_folder="templates")

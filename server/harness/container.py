@@ -6,6 +6,7 @@ checks the features it requires, replaces `__UP_name__` (user prefs: `scheme`, `
 agent's language), and serves the Content with the `gadgets.*` features in front of it. The
 gadget's query string stays in the iframe's `url` parameter, where gadgets read settings.
 """
+
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -60,14 +61,18 @@ def load_gadget(url):
     if module.tag != "Module" or prefs_element is None or content is None:
         raise GadgetError(f"{url} is not a gadget: no <Module>, <ModulePrefs> or <Content>.")
     if content.get("type", "html") != "html":
-        raise GadgetError("Only <Content type=\"html\"> gadgets are supported.")
+        raise GadgetError('Only <Content type="html"> gadgets are supported.')
     return {
         "title": prefs_element.get("title", ""),
         "features": [require.get("feature") for require in prefs_element.findall("Require")],
-        "locales": {locale.get("lang"): urllib.parse.urljoin(url, locale.get("messages", ""))
-                    for locale in prefs_element.findall("Locale") if locale.get("messages")},
-        "prefs": {pref.get("name"): pref.get("default_value", "")
-                  for pref in module.findall("UserPref")},
+        "locales": {
+            locale.get("lang"): urllib.parse.urljoin(url, locale.get("messages", ""))
+            for locale in prefs_element.findall("Locale")
+            if locale.get("messages")
+        },
+        "prefs": {
+            pref.get("name"): pref.get("default_value", "") for pref in module.findall("UserPref")
+        },
         "content": content.text or "",
     }
 
@@ -86,6 +91,7 @@ def substitute(text, prefs, messages):
         kind, name = match.groups()
         source = prefs if kind == "UP" else messages
         return source.get(name, match.group(0))
+
     return _PLACEHOLDER.sub(replace, text)
 
 
@@ -99,8 +105,10 @@ def render_gadget():
     gadget = load_gadget(url)
     missing = sorted(set(gadget["features"]) - FEATURES)
     if missing:
-        raise GadgetError("The harness does not provide the feature(s) "
-                          f"{', '.join(missing)} that the gadget requires.")
+        raise GadgetError(
+            "The harness does not provide the feature(s) "
+            f"{', '.join(missing)} that the gadget requires."
+        )
     lang = request.args.get("lang", "en")
     messages = messages_for(gadget, lang)
     # The hidden prefs name the Finesse server: here, the harness that renders the gadget.
@@ -109,6 +117,12 @@ def render_gadget():
     port = here.port or (443 if here.scheme == "https" else 80)
     prefs = dict(gadget["prefs"], scheme=here.scheme, host=host, hostPort=str(port))
     return render_template(
-        "harness/gadget_frame.html", content=substitute(gadget["content"], prefs, messages),
-        title=substitute(gadget["title"], prefs, messages), messages=messages, prefs=prefs,
-        features=gadget["features"], lang=lang, gadgets_js=harness_asset("harness/gadgets.js"))
+        "harness/gadget_frame.html",
+        content=substitute(gadget["content"], prefs, messages),
+        title=substitute(gadget["title"], prefs, messages),
+        messages=messages,
+        prefs=prefs,
+        features=gadget["features"],
+        lang=lang,
+        gadgets_js=harness_asset("harness/gadgets.js"),
+    )

@@ -3,6 +3,7 @@
 The gadget loads `finesse.js` from `/desktop/assets/js/` on the Finesse server; here the
 harness answers that path with its own stand-in (Cisco's file may not be shipped).
 """
+
 import hmac
 
 from flask import current_app, render_template, request, send_from_directory
@@ -14,8 +15,12 @@ from server.harness.finesse_rest import mock_agents, sso_token
 from server.services.sessions import Unauthorized
 
 # Finesse's locales as its config names them; the gadget maps them to its own languages.
-LOCALES = (("en_US", "English"), ("nl_NL", "Nederlands"), ("fr_FR", "Français"),
-           ("tr_TR", "Türkçe"))
+LOCALES = (
+    ("en_US", "English"),
+    ("nl_NL", "Nederlands"),
+    ("fr_FR", "Français"),
+    ("tr_TR", "Türkçe"),
+)
 # The layout's gadget URL: MRD 5000 is the chat domain, 5001 the email one (see finesse.js).
 DEFAULT_GADGET_URL = "/gadget.xml?mrd=5000,5001"
 SSO_TOKEN_LIFETIME = 3600
@@ -29,24 +34,31 @@ def harness_asset(name):
 @bp.get("/harness/")
 def harness_page():
     return render_template(
-        "harness/desktop.html", agents=sorted(mock_agents()), locales=LOCALES,
+        "harness/desktop.html",
+        agents=sorted(mock_agents()),
+        locales=LOCALES,
         gadget_url=request.args.get("gadget", DEFAULT_GADGET_URL),
         desktop_js=harness_asset("harness/desktop.js"),
-        desktop_css=harness_asset("harness/desktop.css"))
+        desktop_css=harness_asset("harness/desktop.css"),
+    )
 
 
 @bp.get("/desktop/assets/js/finesse.js")
 def finesse_js():
-    return send_from_directory(current_app.static_folder, "harness/finesse.js",
-                               mimetype="text/javascript", max_age=0)
+    return send_from_directory(
+        current_app.static_folder, "harness/finesse.js", mimetype="text/javascript", max_age=0
+    )
 
 
 @bp.post("/harness/sso-token")
 def mock_sso_token():
     """The mock identity provider: an agent's id and password for a bearer token."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str) \
-            or not isinstance(data.get("password"), str):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("id"), str)
+        or not isinstance(data.get("password"), str)
+    ):
         raise Invalid({"_schema": ['Send {"id": ..., "password": ...}.']})
     expected = mock_agents().get(data["id"])
     if expected is None or not hmac.compare_digest(data["password"], expected):

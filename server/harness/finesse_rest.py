@@ -4,6 +4,7 @@ It answers as Finesse does: 200 with the User XML for the agent's own credential
 wrong or missing ones, 404 for an unknown user. SSO is mimicked with bearer tokens that
 `sso_token()` signs for an agent.
 """
+
 import base64
 import binascii
 import hashlib
@@ -44,8 +45,9 @@ def mock_agents(app=None):
 def sso_token(agent_id, app=None):
     """The bearer token the mock identity provider issues to an agent."""
     app = app or current_app
-    digest = hmac.new(app.config["SECRET_KEY"].encode(), f"mock-sso:{agent_id}".encode(),
-                      hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        app.config["SECRET_KEY"].encode(), f"mock-sso:{agent_id}".encode(), hashlib.sha256
+    ).hexdigest()
     return f"{agent_id}.{digest}"
 
 
@@ -57,8 +59,9 @@ def _authorised(agent_id, header):
             return False
         login, _, password = decoded.partition(":")
         expected = mock_agents().get(agent_id)
-        return login == agent_id and expected is not None and hmac.compare_digest(
-            password, expected)
+        return (
+            login == agent_id and expected is not None and hmac.compare_digest(password, expected)
+        )
     if header.startswith("Bearer "):
         return hmac.compare_digest(header[7:].strip(), sso_token(agent_id))
     return False
@@ -67,13 +70,20 @@ def _authorised(agent_id, header):
 @bp.get("/finesse/api/User/<agent_id>")
 def finesse_user(agent_id):
     if agent_id not in mock_agents():
-        return Response("<ApiErrors><ApiError><ErrorType>Not Found</ErrorType></ApiError>"
-                        "</ApiErrors>", status=404, mimetype="application/xml")
+        return Response(
+            "<ApiErrors><ApiError><ErrorType>Not Found</ErrorType></ApiError></ApiErrors>",
+            status=404,
+            mimetype="application/xml",
+        )
     if not _authorised(agent_id, request.headers.get("Authorization", "")):
-        return Response("<ApiErrors><ApiError><ErrorType>Unauthorized</ErrorType></ApiError>"
-                        "</ApiErrors>", status=401, mimetype="application/xml",
-                        headers={"WWW-Authenticate": 'Basic realm="Finesse"'})
+        return Response(
+            "<ApiErrors><ApiError><ErrorType>Unauthorized</ErrorType></ApiError></ApiErrors>",
+            status=401,
+            mimetype="application/xml",
+            headers={"WWW-Authenticate": 'Basic realm="Finesse"'},
+        )
     number = "".join(ch for ch in agent_id if ch.isdigit()) or "0"
-    xml = USER_XML.format(id=escape(agent_id), first=escape(agent_id.capitalize()),
-                          extension=1000 + int(number[-3:]))
+    xml = USER_XML.format(
+        id=escape(agent_id), first=escape(agent_id.capitalize()), extension=1000 + int(number[-3:])
+    )
     return Response(xml, mimetype="application/xml")

@@ -3,6 +3,7 @@
 A frozen copy of the models as they were at this migration, deliberately independent of
 `server.models` (which moves on; later migrations alter what this one made).
 """
+
 import datetime
 
 import peewee as pw

@@ -4,6 +4,7 @@ A frozen copy of the models as they were at this migration, independent of `serv
 `Agent` and `Activity` appear only as stubs, for the foreign keys. One active task per
 agent is a partial unique index (D4).
 """
+
 import datetime
 
 import peewee as pw
@@ -52,8 +53,14 @@ def up(migrator, db):
                 (("agent", "status"), False),
             )
 
-    Task.add_index(Task.index(Task.agent, unique=True, where=(Task.status == "active"),
-                              name="task_one_active_per_agent"))
+    Task.add_index(
+        Task.index(
+            Task.agent,
+            unique=True,
+            where=(Task.status == "active"),
+            name="task_one_active_per_agent",
+        )
+    )
 
     class AgentState(BaseModel):
         agent = pw.ForeignKeyField(Agent, primary_key=True, on_delete="CASCADE")

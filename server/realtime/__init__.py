@@ -4,6 +4,7 @@ A browser connects with `?token=<session token>` from an allowed Origin, says wh
 it has on screen (`watch`/`unwatch`) and when its agent types (`typing`), and receives
 `changed`, `presence`, `interaction`, `offer`, `state` and `message` events as JSON.
 """
+
 import socket
 
 from flask import Blueprint, current_app, g, request
@@ -25,8 +26,10 @@ MAX_MESSAGE = 16 * 1024  # bytes a browser message may have (ours are a few doze
 
 def init_app(app):
     """Register `/ws` and this process's hub (its subscriber starts with the first socket)."""
-    app.config["SOCK_SERVER_OPTIONS"] = {"max_message_size": MAX_MESSAGE,
-                                         **app.config["SOCK_SERVER_OPTIONS"]}
+    app.config["SOCK_SERVER_OPTIONS"] = {
+        "max_message_size": MAX_MESSAGE,
+        **app.config["SOCK_SERVER_OPTIONS"],
+    }
     app.extensions["live"] = Hub(redis_client())
     app.register_blueprint(bp)
 
@@ -41,8 +44,11 @@ def admit():
     upgrade, so a page elsewhere cannot ride on an agent's token (cross-site WebSocket hijack)."""
     # The same origins as the API's CORS: the Finesse desktop host(s) and the service's own.
     if not cors.is_allowed(request.headers.get("Origin")):
-        raise Problem(403, "Live events are only for pages from an allowed origin.",
-                      type_="/problems/forbidden-origin")
+        raise Problem(
+            403,
+            "Live events are only for pages from an allowed origin.",
+            type_="/problems/forbidden-origin",
+        )
     token = request.args.get("token")
     if not token:
         raise Unauthorized("Connect with ?token=<session token>.")
@@ -56,8 +62,9 @@ def admit():
 def live(ws):
     """Pass browser messages to the hub and queued events to the browser, until it goes."""
     agent = g.agent
-    connection = hub().connect(agent.id, agent.name, g.session_id,
-                               wake=ws.event, cut_off=lambda: _shut(ws))
+    connection = hub().connect(
+        agent.id, agent.name, g.session_id, wake=ws.event, cut_off=lambda: _shut(ws)
+    )
     try:
         while ws.connected and not connection.closed:
             # ws.event is set by simple-websocket for each incoming message and by the hub for

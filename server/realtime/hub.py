@@ -6,6 +6,7 @@ never sent from the subscriber thread: each socket's own thread sends, so a brow
 reads slowly stalls nobody else, and one whose queue fills up is cut off (it reconnects and
 re-checks what it shows).
 """
+
 import collections
 import json
 import logging
@@ -35,8 +36,9 @@ SUBSCRIBE_WAIT = 3.0  # seconds a new socket waits for this process's subscripti
 class Connection:
     """One socket of an agent on this process, and the events waiting to be sent to it."""
 
-    def __init__(self, agent_id, name, session_id=None, *, wake=None, cut_off=None,
-                 limit=QUEUE_LIMIT):
+    def __init__(
+        self, agent_id, name, session_id=None, *, wake=None, cut_off=None, limit=QUEUE_LIMIT
+    ):
         self.id = uuid.uuid4().hex
         self.agent_id = agent_id
         self.name = name
@@ -61,8 +63,11 @@ class Connection:
             else:
                 self._pending.append(message)
         if self.closed:
-            log.warning("live socket of %s fell %d events behind; cutting it off",
-                        self.agent_id, self._limit)
+            log.warning(
+                "live socket of %s fell %d events behind; cutting it off",
+                self.agent_id,
+                self._limit,
+            )
             self.close()
             return False
         self._wake.set()
@@ -185,14 +190,21 @@ class Hub:
             if key in connection.watching:
                 return False
             if len(connection.watching) >= MAX_WATCHES:
-                connection.offer(json.dumps({"type": "error",
-                                             "detail": "Too many records on screen."}))
+                connection.offer(
+                    json.dumps({"type": "error", "detail": "Too many records on screen."})
+                )
                 return False
             connection.watching.add(key)
             self._watchers[key].add(connection)
         if kind == "customer":
-            self._guard(presence.arrive, self.redis, key[1], connection.agent_id,
-                        connection.name, connection.id)
+            self._guard(
+                presence.arrive,
+                self.redis,
+                key[1],
+                connection.agent_id,
+                connection.name,
+                connection.id,
+            )
             self._guard(presence.announce, self.redis, key[1])
         return True
 
@@ -216,14 +228,28 @@ class Hub:
             customer_id = presence.customer_of(kind, record_id)
         if customer_id is None or ("customer", str(customer_id)) not in connection.watching:
             return False
-        self._guard(presence.typing, self.redis, customer_id, connection.agent_id,
-                    connection.name, kind, record_id, field)
+        self._guard(
+            presence.typing,
+            self.redis,
+            customer_id,
+            connection.agent_id,
+            connection.name,
+            kind,
+            record_id,
+            field,
+        )
         self._guard(presence.announce, self.redis, customer_id)
         return True
 
     def _left(self, connection, customer_id):
-        self._guard(presence.leave, self.redis, customer_id, connection.agent_id,
-                    connection.name, connection.id)
+        self._guard(
+            presence.leave,
+            self.redis,
+            customer_id,
+            connection.agent_id,
+            connection.name,
+            connection.id,
+        )
         self._guard(presence.announce, self.redis, customer_id)
 
     def _guard(self, function, *args):
@@ -280,8 +306,9 @@ class Hub:
                 self._reset()  # forked: the parent's thread and sockets are not ours
             if self._thread is None:
                 self._stopping.clear()
-                self._thread = threading.Thread(target=self._listen, name="live-subscriber",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._listen, name="live-subscriber", daemon=True
+                )
                 self._thread.start()
 
     def stop(self, timeout=5):
@@ -296,8 +323,9 @@ class Hub:
         """A client of its own for the subscription, named so operators (and tests) can find it."""
         pool = self.redis.connection_pool
         kwargs = {**pool.connection_kwargs, "client_name": self.client_name}
-        return redis_lib.Redis(connection_pool=type(pool)(
-            connection_class=pool.connection_class, **kwargs))
+        return redis_lib.Redis(
+            connection_pool=type(pool)(connection_class=pool.connection_class, **kwargs)
+        )
 
     def _listen(self):
         """Listen on the events channel for ever, resubscribing after Redis restarts or drops."""
@@ -317,8 +345,9 @@ class Hub:
                 self._follow(pubsub)
             except (redis_lib.ConnectionError, redis_lib.TimeoutError, OSError) as error:
                 self.subscribed.clear()
-                log.warning("live events: Redis connection lost (%s); retrying in %.1f s",
-                            error, retry)
+                log.warning(
+                    "live events: Redis connection lost (%s); retrying in %.1f s", error, retry
+                )
                 self._stopping.wait(retry)
                 retry = min(retry * 2, RETRY_MAX)
             finally:
@@ -365,8 +394,12 @@ class Hub:
         """Every few seconds: keep this process's agents present and drop ended sessions."""
         with self._lock:
             connections = [c for group in self._by_agent.values() for c in group]
-        seats = [(key[1], c.agent_id, c.name, c.id)
-                 for c in connections for key in list(c.watching) if key[0] == "customer"]
+        seats = [
+            (key[1], c.agent_id, c.name, c.id)
+            for c in connections
+            for key in list(c.watching)
+            if key[0] == "customer"
+        ]
         try:
             if seats:
                 for customer_id in presence.refresh(self.redis, seats):

@@ -1,5 +1,6 @@
 """The live-event protocol as plain functions: what a browser may say, and which of this
 process's sockets an event goes to (C3, API.md "Live events")."""
+
 import json
 
 KINDS = ("customer", "request", "activity")
@@ -50,11 +51,25 @@ def recipients(event, watchers, by_agent):
     kind = event.get("type")
     if kind == "changed":
         key = (event.get("kind"), str(event.get("id")))
-        return [(connection, event) for connection in watchers.get(key, ())
-                if connection.agent_id != event.get("by")]
+        return [
+            (connection, event)
+            for connection in watchers.get(key, ())
+            if connection.agent_id != event.get("by")
+        ]
     if kind == "presence":
         key = ("customer", str(event.get("id")))
-        return [(connection, {**event, "agents": [agent for agent in event.get("agents", ())
-                                                  if agent["id"] != connection.agent_id]})
-                for connection in watchers.get(key, ())]
+        return [
+            (
+                connection,
+                {
+                    **event,
+                    "agents": [
+                        agent
+                        for agent in event.get("agents", ())
+                        if agent["id"] != connection.agent_id
+                    ],
+                },
+            )
+            for connection in watchers.get(key, ())
+        ]
     return []

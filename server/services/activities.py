@@ -1,4 +1,5 @@
 """Activities: tags (C6), comments, edits and moving one to another request (D7)."""
+
 import peewee as pw
 
 from server.clock import now
@@ -17,10 +18,11 @@ def tags_of(activity_ids):
     """Tag names per activity id, in the order they were added, in one query."""
     tags = {activity_id: [] for activity_id in activity_ids}
     if activity_ids:
-        for tag in (Tag
-                    .select(Tag.activity, Tag.name)
-                    .where(Tag.activity.in_(list(activity_ids)))
-                    .order_by(Tag.id)):
+        for tag in (
+            Tag.select(Tag.activity, Tag.name)
+            .where(Tag.activity.in_(list(activity_ids)))
+            .order_by(Tag.id)
+        ):
             tags[tag.activity_id].append(tag.name)
     return tags
 
@@ -42,31 +44,47 @@ def add_tag(agent_id, activity_id, name):
             Tag.create(activity=activity.id, name=name, key=tag_key(name), created_at=at)
             bump(Activity, activity.id)
             requests_service.touch(activity.request_id, at)
-            record_change(agent_id, "activity", activity.id, "tagged",
-                          customer_id=activity.customer_id, request_id=activity.request_id,
-                          activity_id=activity.id, data={"tag": name})
+            record_change(
+                agent_id,
+                "activity",
+                activity.id,
+                "tagged",
+                customer_id=activity.customer_id,
+                request_id=activity.request_id,
+                activity_id=activity.id,
+                data={"tag": name},
+            )
             activity = Activity.get_by_id(activity.id)
             outbox.changed("activity", activity, agent_id)
     except pw.IntegrityError:
-        raise Conflict(f'The tag "{name}" is already on this activity.',
-                       type_="/problems/duplicate-tag",
-                       errors={"name": ["Already on this activity."]}) from None
+        raise Conflict(
+            f'The tag "{name}" is already on this activity.',
+            type_="/problems/duplicate-tag",
+            errors={"name": ["Already on this activity."]},
+        ) from None
     return activity
 
 
 def remove_tag(agent_id, activity_id, name):
     activity = get_or_404(Activity, activity_id)
     with unit_of_work() as outbox:
-        removed = (Tag.delete()
-                   .where((Tag.activity == activity.id) & (Tag.key == tag_key(name)))
-                   .execute())
+        removed = (
+            Tag.delete().where((Tag.activity == activity.id) & (Tag.key == tag_key(name))).execute()
+        )
         if not removed:
             raise NotFound("tag", name)
         bump(Activity, activity.id)
         requests_service.touch(activity.request_id, now())
-        record_change(agent_id, "activity", activity.id, "untagged",
-                      customer_id=activity.customer_id, request_id=activity.request_id,
-                      activity_id=activity.id, data={"tag": name})
+        record_change(
+            agent_id,
+            "activity",
+            activity.id,
+            "untagged",
+            customer_id=activity.customer_id,
+            request_id=activity.request_id,
+            activity_id=activity.id,
+            data={"tag": name},
+        )
         activity = Activity.get_by_id(activity.id)
         outbox.changed("activity", activity, agent_id)
     return activity
@@ -80,9 +98,16 @@ def add_comment(agent_id, activity_id, body):
         comment = Comment.create(activity=activity.id, author=agent_id, body=body, created_at=at)
         bump(Activity, activity.id)
         requests_service.touch(activity.request_id, at)
-        record_change(agent_id, "activity", activity.id, "commented",
-                      customer_id=activity.customer_id, request_id=activity.request_id,
-                      activity_id=activity.id, data={"comment": comment.id})
+        record_change(
+            agent_id,
+            "activity",
+            activity.id,
+            "commented",
+            customer_id=activity.customer_id,
+            request_id=activity.request_id,
+            activity_id=activity.id,
+            data={"comment": comment.id},
+        )
         outbox.changed("activity", Activity.get_by_id(activity.id), agent_id)
     return comment
 
@@ -106,10 +131,16 @@ def update_activity(agent_id, activity_id, version, data):
     with unit_of_work() as outbox:
         activity = update_versioned(Activity, int(activity_id), version, **data)
         requests_service.touch(activity.request_id, at)
-        record_change(agent_id, "activity", activity.id, "updated",
-                      customer_id=activity.customer_id, request_id=activity.request_id,
-                      activity_id=activity.id,
-                      data={"fields": sorted(data), "version": activity.version})
+        record_change(
+            agent_id,
+            "activity",
+            activity.id,
+            "updated",
+            customer_id=activity.customer_id,
+            request_id=activity.request_id,
+            activity_id=activity.id,
+            data={"fields": sorted(data), "version": activity.version},
+        )
         outbox.changed("activity", activity, agent_id)
     return activity
 
@@ -126,10 +157,17 @@ def move_activity(agent_id, activity_id, request_id, version):
         activity = update_versioned(Activity, activity.id, version, request=target.id)
         requests_service.touch(source_id, at, version=True)
         requests_service.touch(target.id, at, version=True)
-        record_change(agent_id, "activity", activity.id, "moved",
-                      customer_id=activity.customer_id, request_id=target.id,
-                      activity_id=activity.id, journey=True,
-                      data={"from": source_id, "to": target.id})
+        record_change(
+            agent_id,
+            "activity",
+            activity.id,
+            "moved",
+            customer_id=activity.customer_id,
+            request_id=target.id,
+            activity_id=activity.id,
+            journey=True,
+            data={"from": source_id, "to": target.id},
+        )
         outbox.changed("activity", activity, agent_id)
         for moved in Request.select().where(Request.id.in_([source_id, target.id])):
             outbox.changed("request", moved, agent_id)

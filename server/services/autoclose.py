@@ -5,6 +5,7 @@ activities sets it in the same transaction (see `server.services.requests.touch`
 is due once `last_activity_at + AUTO_CLOSE_AFTER` has passed; deadlines only ever move later,
 so the earliest one tells the sweep exactly when it next has work.
 """
+
 import datetime
 import json
 
@@ -42,19 +43,19 @@ def close_stale(after_seconds, batch=BATCH, max_batches=None):
 
 
 def _close_batch(at, cutoff, batch):
-    due = ((Request.status == "open") & (Request.last_activity_at < cutoff))
-    oldest_due = (Request
-                  .select(Request.id)
-                  .where(due)
-                  .order_by(Request.last_activity_at)
-                  .limit(batch))
+    due = (Request.status == "open") & (Request.last_activity_at < cutoff)
+    oldest_due = (
+        Request.select(Request.id).where(due).order_by(Request.last_activity_at).limit(batch)
+    )
     with unit_of_work() as outbox:
-        rows = list(Request
-                    .update(status="closed", closed_at=at, updated_at=at,
-                            version=Request.version + 1)
-                    .where(Request.id.in_(oldest_due) & due)
-                    .returning(Request.id, Request.customer, Request.version)
-                    .execute())
+        rows = list(
+            Request.update(
+                status="closed", closed_at=at, updated_at=at, version=Request.version + 1
+            )
+            .where(Request.id.in_(oldest_due) & due)
+            .returning(Request.id, Request.customer, Request.version)
+            .execute()
+        )
         if rows:
             _journey_entries(at, [row.id for row in rows])
             for row in rows:
@@ -68,23 +69,41 @@ def _journey_entries(at, request_ids):
     reason = pw.Value(json.dumps(AUTO))
     if isinstance(database.obj, pw.PostgresqlDatabase):
         reason = pw.Cast(reason, "jsonb")  # JSONField's column type there
-    entries = (Request
-               .select(pw.Value(at), pw.Value("request"), Request.id, pw.Value("closed"),
-                       Request.customer, Request.id, pw.Value(True), reason)
-               .where(Request.id.in_(request_ids)))
-    (Change
-     .insert_from(entries, [Change.at, Change.kind, Change.record_id, Change.action,
-                            Change.customer, Change.request_id, Change.journey, Change.data])
-     .execute())
+    entries = Request.select(
+        pw.Value(at),
+        pw.Value("request"),
+        Request.id,
+        pw.Value("closed"),
+        Request.customer,
+        Request.id,
+        pw.Value(True),
+        reason,
+    ).where(Request.id.in_(request_ids))
+    (
+        Change.insert_from(
+            entries,
+            [
+                Change.at,
+                Change.kind,
+                Change.record_id,
+                Change.action,
+                Change.customer,
+                Change.request_id,
+                Change.journey,
+                Change.data,
+            ],
+        ).execute()
+    )
 
 
 def next_deadline(after_seconds):
     """When the next open request falls due (its last update + `after_seconds`), or None."""
-    oldest = (Request
-              .select(Request.last_activity_at)
-              .where(Request.status == "open")
-              .order_by(Request.last_activity_at)
-              .first())
+    oldest = (
+        Request.select(Request.last_activity_at)
+        .where(Request.status == "open")
+        .order_by(Request.last_activity_at)
+        .first()
+    )
     if oldest is None:
         return None
     return oldest.last_activity_at + datetime.timedelta(seconds=after_seconds)

@@ -1,4 +1,5 @@
 """Customers: finding them by identity (C1), creating and editing them (C7), search (C9)."""
+
 from server.clock import now
 from server.errors import Conflict
 from server.models import Activity, Customer, Request
@@ -17,11 +18,12 @@ def find_by_identity(kind, key):
     """
     if not kind or not key:
         return None
-    return (Customer
-            .select()
-            .where(IDENTITY_COLUMNS[kind] == key)
-            .order_by(Customer.known.desc(), Customer.updated_at.desc(), Customer.id.desc())
-            .first())
+    return (
+        Customer.select()
+        .where(IDENTITY_COLUMNS[kind] == key)
+        .order_by(Customer.known.desc(), Customer.updated_at.desc(), Customer.id.desc())
+        .first()
+    )
 
 
 def create_unknown(kind, key, raw):
@@ -64,16 +66,31 @@ def create_customer(agent_id, data, activity_id=None):
             activity = get_or_404(Activity, activity_id)
             placeholder = activity.customer
             if placeholder.known:
-                raise Conflict("This activity already belongs to a customer.",
-                               type_="/problems/customer-exists")
+                raise Conflict(
+                    "This activity already belongs to a customer.",
+                    type_="/problems/customer-exists",
+                )
             for column in ("phone", "email", "chat"):
                 # Keep the identity the interaction came from unless the agent typed another.
                 if values.get(column) is None and getattr(placeholder, column):
                     values.pop(column, None)
-            customer = update_versioned(Customer, placeholder.id, placeholder.version,
-                                        known=True, updated_at=now(), **values)
-        record_change(agent_id, "customer", customer.id, "created", customer_id=customer.id,
-                      journey=True, data={"name": customer.name})
+            customer = update_versioned(
+                Customer,
+                placeholder.id,
+                placeholder.version,
+                known=True,
+                updated_at=now(),
+                **values,
+            )
+        record_change(
+            agent_id,
+            "customer",
+            customer.id,
+            "created",
+            customer_id=customer.id,
+            journey=True,
+            data={"name": customer.name},
+        )
         outbox.changed("customer", customer, agent_id)
     return customer
 
@@ -82,10 +99,15 @@ def update_customer(agent_id, customer_id, version, data):
     """Save an agent's edit of a customer if nobody changed it since it was loaded (C3, C7)."""
     values = _identity_values(data)
     with unit_of_work() as outbox:
-        customer = update_versioned(Customer, int(customer_id), version, updated_at=now(),
-                                    **values)
-        record_change(agent_id, "customer", customer.id, "updated", customer_id=customer.id,
-                      data={"fields": sorted(data), "version": customer.version})
+        customer = update_versioned(Customer, int(customer_id), version, updated_at=now(), **values)
+        record_change(
+            agent_id,
+            "customer",
+            customer.id,
+            "updated",
+            customer_id=customer.id,
+            data={"fields": sorted(data), "version": customer.version},
+        )
         outbox.changed("customer", customer, agent_id)
     return customer
 
@@ -119,8 +141,9 @@ def search(text, cursor=None, limit=20):
     after = decode_cursor(cursor)
     if after:
         key, last_id = after
-        query = query.where((Customer.name_key > key)
-                            | ((Customer.name_key == key) & (Customer.id > last_id)))
+        query = query.where(
+            (Customer.name_key > key) | ((Customer.name_key == key) & (Customer.id > last_id))
+        )
     rows = list(query.order_by(Customer.name_key, Customer.id).limit(limit + 1))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -139,4 +162,3 @@ def open_requests(customer_id, status=None):
     if status:
         query = query.where(Request.status == status)
     return list(query.order_by(Request.updated_at.desc(), Request.id.desc()).limit(100))
-

@@ -1,4 +1,5 @@
 """Normalising customer identities, so a caller is matched on an exact key and nothing fuzzier."""
+
 import re
 
 import phonenumbers
@@ -53,8 +54,11 @@ def name_key(name):
 
 def normalise(identity):
     """Turn an API identity `{"phone"|"email"|"chat": value}` into (kind, key, raw)."""
-    for kind, func in (("phone", normalise_phone), ("email", normalise_email),
-                       ("chat", normalise_chat)):
+    for kind, func in (
+        ("phone", normalise_phone),
+        ("email", normalise_email),
+        ("chat", normalise_chat),
+    ):
         if kind in identity:
             raw = identity[kind]
             return kind, func(raw), raw

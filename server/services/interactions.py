@@ -1,4 +1,5 @@
 """Interactions from the desktop: a call, chat or email becomes an activity (C1, C1b)."""
+
 import peewee as pw
 
 from server.clock import now
@@ -44,19 +45,48 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
         customer = customers.find_by_identity(kind, key) or customers.create_unknown(kind, key, raw)
         request = latest_open_request(customer.id)
         if request is None:
-            request = Request.create(customer=customer.id, title=subject or "",
-                                     created_at=at, updated_at=at, last_activity_at=at)
-            record_change(agent_id, "request", request.id, "created", customer_id=customer.id,
-                          request_id=request.id, journey=True, data={"title": request.title})
+            request = Request.create(
+                customer=customer.id,
+                title=subject or "",
+                created_at=at,
+                updated_at=at,
+                last_activity_at=at,
+            )
+            record_change(
+                agent_id,
+                "request",
+                request.id,
+                "created",
+                customer_id=customer.id,
+                request_id=request.id,
+                journey=True,
+                data={"title": request.title},
+            )
         else:
             bump(Request, request.id, updated_at=at, last_activity_at=at)
         activity = Activity.create(
-            request=request.id, customer=customer.id, medium=medium, source_id=source_id,
-            identity_kind=kind, identity_value=raw, subject=subject or "",
-            properties=properties, agent=agent_id, started_at=at)
-        record_change(agent_id, "activity", activity.id, "started", customer_id=customer.id,
-                      request_id=request.id, activity_id=activity.id, journey=True,
-                      data={"medium": medium, "subject": subject or ""})
+            request=request.id,
+            customer=customer.id,
+            medium=medium,
+            source_id=source_id,
+            identity_kind=kind,
+            identity_value=raw,
+            subject=subject or "",
+            properties=properties,
+            agent=agent_id,
+            started_at=at,
+        )
+        record_change(
+            agent_id,
+            "activity",
+            activity.id,
+            "started",
+            customer_id=customer.id,
+            request_id=request.id,
+            activity_id=activity.id,
+            journey=True,
+            data={"medium": medium, "subject": subject or ""},
+        )
         request = Request.get_by_id(request.id)
         outbox.changed("request", request, agent_id)
         workspace.open_for(agent_id, customer.id, activity.id, outbox)
@@ -68,11 +98,12 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
 
 def latest_open_request(customer_id):
     """The customer's most recently updated open request (C1b), or None."""
-    return (Request
-            .select()
-            .where((Request.customer == customer_id) & (Request.status == "open"))
-            .order_by(Request.updated_at.desc(), Request.id.desc())
-            .first())
+    return (
+        Request.select()
+        .where((Request.customer == customer_id) & (Request.status == "open"))
+        .order_by(Request.updated_at.desc(), Request.id.desc())
+        .first()
+    )
 
 
 def end(agent_id, source_id):
@@ -85,13 +116,25 @@ def end(agent_id, source_id):
         with unit_of_work() as outbox:
             bump(Activity, activity.id, ended_at=at)
             Request.update(last_activity_at=at).where(Request.id == activity.request_id).execute()
-            record_change(agent_id, "activity", activity.id, "ended",
-                          customer_id=activity.customer_id, request_id=activity.request_id,
-                          activity_id=activity.id)
+            record_change(
+                agent_id,
+                "activity",
+                activity.id,
+                "ended",
+                customer_id=activity.customer_id,
+                request_id=activity.request_id,
+                activity_id=activity.id,
+            )
             activity = Activity.get_by_id(activity.id)
             outbox.changed("activity", activity, agent_id)
             # The agent's Open list shows the interaction as over (C8 closes it there).
-            outbox.add({"type": "interaction", "to": agent_id, "action": "ended",
-                        "customer_id": str(activity.customer_id),
-                        "activity_id": str(activity.id)})
+            outbox.add(
+                {
+                    "type": "interaction",
+                    "to": agent_id,
+                    "action": "ended",
+                    "customer_id": str(activity.customer_id),
+                    "activity_id": str(activity.id),
+                }
+            )
     return activity

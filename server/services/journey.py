@@ -1,4 +1,5 @@
 """The customer's journey (C2): the events between customer and organisation, newest first."""
+
 import datetime
 
 from server.errors import Invalid
@@ -11,9 +12,7 @@ from server.services.records import get_or_404
 def journey(customer_id, cursor=None, limit=20):
     """One page of the journey, keyset-paged on (time, id) so any depth costs the same."""
     customer = get_or_404(Customer, customer_id)
-    query = (Change
-             .select()
-             .where((Change.customer == customer.id) & (Change.journey == True)))  # noqa: E712
+    query = Change.select().where((Change.customer == customer.id) & (Change.journey == True))  # noqa: E712
     after = decode_cursor(cursor)
     if after:
         try:
@@ -27,10 +26,15 @@ def journey(customer_id, cursor=None, limit=20):
     activities = _by_id(Activity, {row.activity_id for row in rows if row.activity_id})
     requests = _by_id(Request, {row.request_id for row in rows if row.request_id})
     tags = tags_of(list(activities))
-    items = [{"change": row,
-              "activity": activities.get(row.activity_id),
-              "tags": tags.get(row.activity_id, []),
-              "request": requests.get(row.request_id)} for row in rows]
+    items = [
+        {
+            "change": row,
+            "activity": activities.get(row.activity_id),
+            "tags": tags.get(row.activity_id, []),
+            "request": requests.get(row.request_id),
+        }
+        for row in rows
+    ]
     next_cursor = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if more else None
     return Page(items, next_cursor)
 

@@ -7,6 +7,7 @@ two, and an accept and a time-out never both win: whichever UPDATE comes second 
 row changed and does nothing. Each transaction starts with its UPDATE, so on SQLite it takes
 the write lock first and never has to upgrade a read.
 """
+
 import datetime
 import logging
 
@@ -36,11 +37,17 @@ def iso(at):
 
 def summary(task):
     """What a live event says about a task (the fields of the API's task)."""
-    return {"id": str(task.id), "medium": task.medium, "status": task.status,
-            "identity": {task.identity_kind: task.identity_value} if task.identity_kind else {},
-            "subject": task.subject, "queued_at": iso(task.queued_at),
-            "agent": task.agent_id, "offer_number": task.offer_number,
-            "offer_expires_at": iso(task.offer_expires_at)}
+    return {
+        "id": str(task.id),
+        "medium": task.medium,
+        "status": task.status,
+        "identity": {task.identity_kind: task.identity_value} if task.identity_kind else {},
+        "subject": task.subject,
+        "queued_at": iso(task.queued_at),
+        "agent": task.agent_id,
+        "offer_number": task.offer_number,
+        "offer_expires_at": iso(task.offer_expires_at),
+    }
 
 
 def offer_timeout():
@@ -49,6 +56,7 @@ def offer_timeout():
 
 
 # Ready / Not Ready
+
 
 def state_of(agent_id):
     """The agent's state row (Not Ready until the agent says otherwise)."""
@@ -64,12 +72,18 @@ def set_state(agent_id, state):
     at = now()
     released = None
     with unit_of_work():
-        (AgentState
-         .insert(agent=agent_id, state=state, reason=None, changed_at=at)
-         .on_conflict(conflict_target=[AgentState.agent],
-                      update={AgentState.state: state, AgentState.reason: None,
-                              AgentState.changed_at: at})
-         .execute())
+        (
+            AgentState.insert(agent=agent_id, state=state, reason=None, changed_at=at)
+            .on_conflict(
+                conflict_target=[AgentState.agent],
+                update={
+                    AgentState.state: state,
+                    AgentState.reason: None,
+                    AgentState.changed_at: at,
+                },
+            )
+            .execute()
+        )
         if state == "not_ready":
             current = AgentState.get_by_id(agent_id)
             if current.task_id is not None:
@@ -84,6 +98,7 @@ def set_state(agent_id, state):
 
 # Offering
 
+
 def dispatch():
     """Offer the oldest queued tasks to the Ready agents who have waited longest (D5).
 
@@ -92,18 +107,17 @@ def dispatch():
     """
     offered = []
     for _ in range(MAX_OFFERS_PER_PASS):
-        task = (Task
-                .select()
-                .where(Task.status == "queued")
-                .order_by(Task.queued_at, Task.id)
-                .first())
+        task = (
+            Task.select().where(Task.status == "queued").order_by(Task.queued_at, Task.id).first()
+        )
         if task is None:
             break
-        free = (AgentState
-                .select(AgentState.agent)
-                .where((AgentState.state == "ready") & AgentState.task.is_null())
-                .order_by(AgentState.changed_at, AgentState.agent)
-                .first())
+        free = (
+            AgentState.select(AgentState.agent)
+            .where((AgentState.state == "ready") & AgentState.task.is_null())
+            .order_by(AgentState.changed_at, AgentState.agent)
+            .first()
+        )
         if free is None:
             break
         made = _offer(task, free.agent_id)
@@ -121,25 +135,44 @@ def _offer(task, agent_id):
     number = task.offer_number + 1
     try:
         with unit_of_work() as outbox:
-            won = (Task
-                   .update(status="offered", agent=agent_id, offer_number=number, offered_at=at,
-                           offer_expires_at=at + datetime.timedelta(seconds=seconds),
-                           version=Task.version + 1)
-                   .where((Task.id == task.id) & (Task.status == "queued")
-                          & (Task.offer_number == task.offer_number))
-                   .execute())
+            won = (
+                Task.update(
+                    status="offered",
+                    agent=agent_id,
+                    offer_number=number,
+                    offered_at=at,
+                    offer_expires_at=at + datetime.timedelta(seconds=seconds),
+                    version=Task.version + 1,
+                )
+                .where(
+                    (Task.id == task.id)
+                    & (Task.status == "queued")
+                    & (Task.offer_number == task.offer_number)
+                )
+                .execute()
+            )
             if not won:
                 raise _Lost
-            took = (AgentState
-                    .update(task=task.id)
-                    .where((AgentState.agent == agent_id) & (AgentState.state == "ready")
-                           & AgentState.task.is_null())
-                    .execute())
+            took = (
+                AgentState.update(task=task.id)
+                .where(
+                    (AgentState.agent == agent_id)
+                    & (AgentState.state == "ready")
+                    & AgentState.task.is_null()
+                )
+                .execute()
+            )
             if not took:
                 raise _Lost
             offered = Task.get_by_id(task.id)
-            outbox.add({"type": "offer", "to": agent_id, "task": summary(offered),
-                        "expires_at": iso(offered.offer_expires_at)})
+            outbox.add(
+                {
+                    "type": "offer",
+                    "to": agent_id,
+                    "task": summary(offered),
+                    "expires_at": iso(offered.offer_expires_at),
+                }
+            )
     except _Lost:
         return None
     try:
@@ -150,6 +183,7 @@ def _offer(task, agent_id):
 
 
 # Ending an offer
+
 
 def time_out(task_id, offer_number):
     """Let an unaccepted offer go: its agent becomes Not Ready, the task goes back (D5).
@@ -165,46 +199,66 @@ def time_out(task_id, offer_number):
     if left > 0:
         return left
     with unit_of_work() as outbox:
-        won = (Task
-               .update(status="queued", agent=None, offered_at=None, offer_expires_at=None,
-                       version=Task.version + 1)
-               .where((Task.id == task.id) & (Task.status == "offered")
-                      & (Task.offer_number == offer_number) & (Task.offer_expires_at <= at))
-               .execute())
+        won = (
+            Task.update(
+                status="queued",
+                agent=None,
+                offered_at=None,
+                offer_expires_at=None,
+                version=Task.version + 1,
+            )
+            .where(
+                (Task.id == task.id)
+                & (Task.status == "offered")
+                & (Task.offer_number == offer_number)
+                & (Task.offer_expires_at <= at)
+            )
+            .execute()
+        )
         if not won:
             return SETTLED
-        (AgentState
-         .update(state="not_ready", reason="offer_timeout", changed_at=at, task=None)
-         .where((AgentState.agent == task.agent_id) & (AgentState.task == task.id))
-         .execute())
-        outbox.add({"type": "state", "to": task.agent_id, "state": "not_ready",
-                    "reason": "offer_timeout"})
+        (
+            AgentState.update(state="not_ready", reason="offer_timeout", changed_at=at, task=None)
+            .where((AgentState.agent == task.agent_id) & (AgentState.task == task.id))
+            .execute()
+        )
+        outbox.add(
+            {"type": "state", "to": task.agent_id, "state": "not_ready", "reason": "offer_timeout"}
+        )
     return TIMED_OUT
 
 
 def time_out_lapsed(grace=LAPSED_GRACE):
     """Time out offers well past their time whose time-out job was lost; how many."""
     cutoff = now() - datetime.timedelta(seconds=grace)
-    lapsed = list(Task
-                  .select(Task.id, Task.offer_number)
-                  .where((Task.status == "offered") & (Task.offer_expires_at < cutoff)))
+    lapsed = list(
+        Task.select(Task.id, Task.offer_number).where(
+            (Task.status == "offered") & (Task.offer_expires_at < cutoff)
+        )
+    )
     return sum(1 for task in lapsed if time_out(task.id, task.offer_number) == TIMED_OUT)
 
 
 def let_go(task_id, agent_id):
     """Put a task offered to this agent back in the queue, with no penalty (the agent chose
     another task or went Not Ready). Call inside the transaction that changes the agent."""
-    released = (Task
-                .update(status="queued", agent=None, offered_at=None, offer_expires_at=None,
-                        version=Task.version + 1)
-                .where((Task.id == task_id) & (Task.status == "offered")
-                       & (Task.agent == agent_id))
-                .execute())
+    released = (
+        Task.update(
+            status="queued",
+            agent=None,
+            offered_at=None,
+            offer_expires_at=None,
+            version=Task.version + 1,
+        )
+        .where((Task.id == task_id) & (Task.status == "offered") & (Task.agent == agent_id))
+        .execute()
+    )
     if released:
-        (AgentState
-         .update(task=None)
-         .where((AgentState.agent == agent_id) & (AgentState.task == task_id))
-         .execute())
+        (
+            AgentState.update(task=None)
+            .where((AgentState.agent == agent_id) & (AgentState.task == task_id))
+            .execute()
+        )
     return released
 
 

@@ -1,4 +1,5 @@
 """Cursor paging: opaque cursors carrying the last row's sort key."""
+
 import base64
 import json
 from typing import NamedTuple

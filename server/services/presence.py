@@ -6,6 +6,7 @@ Redis (a sorted set per customer, scored by when the entry expires), so every we
 sees every agent's; an entry not refreshed in time disappears by itself, so an agent whose
 process died does not stay "present" for ever.
 """
+
 import json
 import time
 
@@ -101,15 +102,23 @@ def agents_on(redis, customer_id, at=None):
     for entry, until in edits:
         agent_id, _name, kind, record_id, field = json.loads(entry)
         if agent_id in agents:  # typing without the customer on screen is not presence
-            agents[agent_id]["editing"] = {"kind": kind, "id": record_id, "field": field,
-                                           "editing_for": round(until - at, 1)}
+            agents[agent_id]["editing"] = {
+                "kind": kind,
+                "id": record_id,
+                "field": field,
+                "editing_for": round(until - at, 1),
+            }
     return sorted(agents.values(), key=lambda agent: agent["id"])
 
 
 def announce(redis, customer_id, at=None):
     """Tell every process who is on this customer now; each passes it to its watching sockets."""
-    event = {"type": "presence", "kind": "customer", "id": str(customer_id),
-             "agents": agents_on(redis, customer_id, at)}
+    event = {
+        "type": "presence",
+        "kind": "customer",
+        "id": str(customer_id),
+        "agents": agents_on(redis, customer_id, at),
+    }
     redis.publish(events_channel(redis), json.dumps(event))
     return event
 
@@ -130,5 +139,5 @@ def refresh(redis, seats, at=None):
     for customer_id in customers:
         pipe.zremrangebyscore(_present_key(customer_id), "-inf", at)
     results = pipe.execute()
-    expired = results[len(seats) * 2:]
+    expired = results[len(seats) * 2 :]
     return [customer_id for customer_id, gone in zip(customers, expired, strict=True) if gone]

@@ -1,4 +1,5 @@
 """Versioned updates and the change log, shared by every service that writes."""
+
 import json
 import logging
 import threading
@@ -44,7 +45,8 @@ def update_versioned(model, record_id, version, kind=None, **changes):
     """
     kind = kind or model.__name__.lower()
     query = model.update(version=model.version + 1, **changes).where(
-        (model.id == record_id) & (model.version == version))
+        (model.id == record_id) & (model.version == version)
+    )
     if query.execute() == 0:
         raise Stale(kind, get_or_404(model, record_id, kind))
     return model.get_by_id(record_id)
@@ -55,13 +57,31 @@ def bump(model, record_id, **changes):
     model.update(version=model.version + 1, **changes).where(model.id == record_id).execute()
 
 
-def record_change(agent_id, kind, record_id, action, *, customer_id=None, request_id=None,
-                  activity_id=None, journey=False, data=None):
+def record_change(
+    agent_id,
+    kind,
+    record_id,
+    action,
+    *,
+    customer_id=None,
+    request_id=None,
+    activity_id=None,
+    journey=False,
+    data=None,
+):
     """Write one change-log row; with `journey` it is an entry of the customer's journey (C2)."""
     return Change.create(
-        at=now(), agent=agent_id, kind=kind, record_id=record_id, action=action,
-        customer=customer_id, request_id=request_id, activity_id=activity_id,
-        journey=journey, data=data or {})
+        at=now(),
+        agent=agent_id,
+        kind=kind,
+        record_id=record_id,
+        action=action,
+        customer=customer_id,
+        request_id=request_id,
+        activity_id=activity_id,
+        journey=journey,
+        data=data or {},
+    )
 
 
 class Outbox:
@@ -71,8 +91,15 @@ class Outbox:
         self.events = []
 
     def changed(self, kind, record, by):
-        self.events.append({"type": "changed", "kind": kind, "id": str(record.id),
-                            "version": record.version, "by": by})
+        self.events.append(
+            {
+                "type": "changed",
+                "kind": kind,
+                "id": str(record.id),
+                "version": record.version,
+                "by": by,
+            }
+        )
 
     def add(self, event):
         self.events.append(event)

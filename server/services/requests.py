@@ -1,4 +1,5 @@
 """Requests: a customer's issues, added (D8), edited (C3), closed and reopened (C5)."""
+
 from server.clock import now
 from server.models import Customer, Request
 from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
@@ -9,10 +10,24 @@ def create_request(agent_id, customer_id, title="", description=""):
     customer = get_or_404(Customer, customer_id)
     with unit_of_work() as outbox:
         at = now()
-        request = Request.create(customer=customer.id, title=title, description=description,
-                                 created_at=at, updated_at=at, last_activity_at=at)
-        record_change(agent_id, "request", request.id, "created", customer_id=customer.id,
-                      request_id=request.id, journey=True, data={"title": title})
+        request = Request.create(
+            customer=customer.id,
+            title=title,
+            description=description,
+            created_at=at,
+            updated_at=at,
+            last_activity_at=at,
+        )
+        record_change(
+            agent_id,
+            "request",
+            request.id,
+            "created",
+            customer_id=customer.id,
+            request_id=request.id,
+            journey=True,
+            data={"title": title},
+        )
         outbox.changed("request", request, agent_id)
     return request
 
@@ -33,11 +48,19 @@ def update_request(agent_id, request_id, version, data):
         values["closed_at"] = at if status == "closed" else None
         action = "closed" if status == "closed" else "reopened"
     with unit_of_work() as outbox:
-        request = update_versioned(Request, current.id, version, updated_at=at,
-                                   last_activity_at=at, **values)
-        record_change(agent_id, "request", request.id, action, customer_id=request.customer_id,
-                      request_id=request.id, journey=action != "updated",
-                      data={"fields": sorted(values), "version": request.version})
+        request = update_versioned(
+            Request, current.id, version, updated_at=at, last_activity_at=at, **values
+        )
+        record_change(
+            agent_id,
+            "request",
+            request.id,
+            action,
+            customer_id=request.customer_id,
+            request_id=request.id,
+            journey=action != "updated",
+            data={"fields": sorted(values), "version": request.version},
+        )
         outbox.changed("request", request, agent_id)
     return request
 

@@ -4,6 +4,7 @@ The credentials are passed through to Finesse once and never stored or logged; o
 keyed hash of them is kept in Redis for a minute, so a burst of sign-ins does not hammer
 Finesse.
 """
+
 import datetime
 import hashlib
 import hmac
@@ -32,8 +33,7 @@ class Unauthorized(Problem):
 class Sessions:
     """Issues, checks and ends sessions; `redis` holds the live ones so they can be revoked."""
 
-    def __init__(self, secret_key, redis, ttl, finesse_url, finesse_timeout=5.0,
-                 verdict_ttl=60):
+    def __init__(self, secret_key, redis, ttl, finesse_url, finesse_timeout=5.0, verdict_ttl=60):
         self.serializer = URLSafeTimedSerializer(secret_key, salt="context-desk-session")
         self.secret = secret_key.encode()
         self.redis = redis
@@ -48,8 +48,12 @@ class Sessions:
         """Prove the agent is `agent_id` by replaying its Authorization header to Finesse."""
         if not authorization.startswith(("Basic ", "Bearer ")):
             raise Unauthorized("Finesse credentials must be 'Basic …' or 'Bearer …'.")
-        verdict_key = VERDICT_KEY + hmac.new(
-            self.secret, f"{agent_id}\0{authorization}".encode(), hashlib.sha256).hexdigest()
+        verdict_key = (
+            VERDICT_KEY
+            + hmac.new(
+                self.secret, f"{agent_id}\0{authorization}".encode(), hashlib.sha256
+            ).hexdigest()
+        )
         cached = self.redis.get(verdict_key)
         if cached is None:
             status = self._ask_finesse(agent_id, authorization)
@@ -68,9 +72,11 @@ class Sessions:
             raise Problem(503, "No FINESSE_URL is configured to verify agents against.")
         url = f"{self.finesse_url}/finesse/api/User/{requests.utils.quote(agent_id, safe='')}"
         try:
-            response = requests.get(url, headers={"Authorization": authorization,
-                                                  "Accept": "application/xml"},
-                                    timeout=self.finesse_timeout)
+            response = requests.get(
+                url,
+                headers={"Authorization": authorization, "Accept": "application/xml"},
+                timeout=self.finesse_timeout,
+            )
         except requests.RequestException as error:
             log.warning("Finesse at %s did not answer: %s", self.finesse_url, type(error).__name__)
             raise Problem(503, "Finesse could not be reached to verify the agent.") from None
@@ -79,8 +85,11 @@ class Sessions:
     def verify_local(self, username, password):
         """A Care Desktop account with a hashed password."""
         agent = Agent.get_or_none((Agent.id == username) & (Agent.source == "local"))
-        if agent is None or not agent.password_hash or not check_password_hash(
-                agent.password_hash, password):
+        if (
+            agent is None
+            or not agent.password_hash
+            or not check_password_hash(agent.password_hash, password)
+        ):
             raise Unauthorized("Unknown user name or wrong password.")
         return agent
 
@@ -117,8 +126,9 @@ def create_local_agent(username, password, name=None):
     password_hash = generate_password_hash(password)
     agent = Agent.get_or_none(Agent.id == username)
     if agent is None:
-        return Agent.create(id=username, name=name or username, source="local",
-                            password_hash=password_hash)
+        return Agent.create(
+            id=username, name=name or username, source="local", password_hash=password_hash
+        )
     agent.password_hash = password_hash
     agent.source = "local"
     agent.save()

@@ -1,5 +1,6 @@
 """Care Desktop tasks: queued by integrations (D9), seen before accepting (D2), accepted
 (D3) one at a time (D4), ended, and chat messages between customer and agent (D9)."""
+
 import hashlib
 import hmac
 import secrets
@@ -32,6 +33,7 @@ def source_id(task):
 
 # Queueing (D9)
 
+
 def create_task(medium, identity, subject="", body=""):
     """Queue a chat, call or email from an integration; a chat gets its customer's token.
 
@@ -42,35 +44,48 @@ def create_task(medium, identity, subject="", body=""):
     token = secrets.token_urlsafe(32) if medium == "chat" else None
     at = now()
     with unit_of_work():
-        task = Task.create(medium=medium, identity_kind=kind, identity_value=raw,
-                           subject=subject, body=body, created_at=at, queued_at=at,
-                           customer_token=_token_hash(token) if token else None)
+        task = Task.create(
+            medium=medium,
+            identity_kind=kind,
+            identity_value=raw,
+            subject=subject,
+            body=body,
+            created_at=at,
+            queued_at=at,
+            customer_token=_token_hash(token) if token else None,
+        )
     offers.dispatch()
     return Task.get_by_id(task.id), token
 
 
 def is_customer_of(task, token):
     """True when `token` is the per-chat token handed out when the task was queued."""
-    return bool(task.customer_token and token
-                and hmac.compare_digest(task.customer_token, _token_hash(token)))
+    return bool(
+        task.customer_token
+        and token
+        and hmac.compare_digest(task.customer_token, _token_hash(token))
+    )
 
 
 # Seeing the queue and a task (D2)
 
+
 def queue_for(agent_id):
     """The queued tasks (oldest first), the task offered to this agent and its active ones."""
-    queued = list(Task
-                  .select()
-                  .where(Task.status == "queued")
-                  .order_by(Task.queued_at, Task.id)
-                  .limit(200))
-    mine = list(Task
-                .select()
-                .where((Task.agent == agent_id) & Task.status.in_(["offered", "active"]))
-                .order_by(Task.id))
+    queued = list(
+        Task.select().where(Task.status == "queued").order_by(Task.queued_at, Task.id).limit(200)
+    )
+    mine = list(
+        Task.select()
+        .where((Task.agent == agent_id) & Task.status.in_(["offered", "active"]))
+        .order_by(Task.id)
+    )
     offer = next((task for task in mine if task.status == "offered"), None)
-    return {"items": queued, "offer": offer,
-            "active": [task for task in mine if task.status == "active"]}
+    return {
+        "items": queued,
+        "offer": offer,
+        "active": [task for task in mine if task.status == "active"],
+    }
 
 
 def get_task(task_id):
@@ -80,8 +95,9 @@ def get_task(task_id):
 def context(task_id):
     """Everything known about the task's customer: record, open requests, recent journey."""
     task = get_task(task_id)
-    kind, key, _ = ids.normalise({task.identity_kind: task.identity_value}
-                                 if task.identity_kind else {})
+    kind, key, _ = ids.normalise(
+        {task.identity_kind: task.identity_value} if task.identity_kind else {}
+    )
     customer = customers.find_by_identity(kind, key)
     requests, recent = [], Page([], None)
     if customer is not None:
@@ -91,6 +107,7 @@ def context(task_id):
 
 
 # Accepting and ending (D3, D4)
+
 
 def accept(agent_id, task_id, offer_number=None):
     """The agent takes the task: it becomes Active and its activity is attached per C1b.
@@ -104,19 +121,24 @@ def accept(agent_id, task_id, offer_number=None):
     task = get_task(task_id)
     at = now()
     released = None
-    on_offer = ((Task.status == "offered") & (Task.agent == agent_id)
-                & (Task.offer_expires_at > at))
+    on_offer = (Task.status == "offered") & (Task.agent == agent_id) & (Task.offer_expires_at > at)
     if offer_number is None:
         claim = (Task.status == "queued") | on_offer
     else:
         claim = on_offer & (Task.offer_number == offer_number)
     try:
         with unit_of_work():
-            won = (Task
-                   .update(status="active", agent=agent_id, accepted_at=at,
-                           offer_expires_at=None, version=Task.version + 1)
-                   .where((Task.id == task.id) & claim)
-                   .execute())
+            won = (
+                Task.update(
+                    status="active",
+                    agent=agent_id,
+                    accepted_at=at,
+                    offer_expires_at=None,
+                    version=Task.version + 1,
+                )
+                .where((Task.id == task.id) & claim)
+                .execute()
+            )
             if not won:
                 raise _refusal(Task.get_by_id(task.id), agent_id, offer_number)
             state = AgentState.get_or_none(AgentState.agent == agent_id)
@@ -125,18 +147,24 @@ def accept(agent_id, task_id, offer_number=None):
                 other = Task.get_by_id(state.task_id)
                 if offers.let_go(other.id, agent_id):
                     released = other
-            (AgentState
-             .insert(agent=agent_id, state="not_ready", changed_at=at, task=task.id)
-             .on_conflict(conflict_target=[AgentState.agent], update={AgentState.task: task.id})
-             .execute())
+            (
+                AgentState.insert(agent=agent_id, state="not_ready", changed_at=at, task=task.id)
+                .on_conflict(conflict_target=[AgentState.agent], update={AgentState.task: task.id})
+                .execute()
+            )
             result = interactions.register(
-                agent_id, task.medium, source_id(task),
+                agent_id,
+                task.medium,
+                source_id(task),
                 {task.identity_kind: task.identity_value} if task.identity_kind else {},
-                task.subject)
+                task.subject,
+            )
             Task.update(activity=result.activity.id).where(Task.id == task.id).execute()
     except pw.IntegrityError:
-        raise Conflict("You are already handling a conversation; end it first (D4).",
-                       type_="/problems/one-conversation") from None
+        raise Conflict(
+            "You are already handling a conversation; end it first (D4).",
+            type_="/problems/one-conversation",
+        ) from None
     if task.status == "offered":
         offers.settled(task.id, task.offer_number)
     if released is not None:
@@ -147,10 +175,11 @@ def accept(agent_id, task_id, offer_number=None):
 
 def _refusal(task, agent_id, offer_number):
     if (task.status == "offered" and task.agent_id == agent_id) or (
-            offer_number is not None and task.offer_number == offer_number
-            and task.status == "queued"):
-        return Conflict("The offer ran out before it was accepted.",
-                        type_="/problems/offer-expired")
+        offer_number is not None and task.offer_number == offer_number and task.status == "queued"
+    ):
+        return Conflict(
+            "The offer ran out before it was accepted.", type_="/problems/offer-expired"
+        )
     if task.status == "active" and task.agent_id == agent_id:
         return Conflict("You have accepted this task already.", type_="/problems/task-taken")
     return Conflict("Another agent has taken this task.", type_="/problems/task-taken")
@@ -164,20 +193,23 @@ def end(agent_id, task_id):
     if task.status == "active":
         at = now()
         with unit_of_work():
-            (Task
-             .update(status="ended", ended_at=at, version=Task.version + 1)
-             .where((Task.id == task.id) & (Task.status == "active"))
-             .execute())
-            (AgentState
-             .update(task=None)
-             .where((AgentState.agent == agent_id) & (AgentState.task == task.id))
-             .execute())
+            (
+                Task.update(status="ended", ended_at=at, version=Task.version + 1)
+                .where((Task.id == task.id) & (Task.status == "active"))
+                .execute()
+            )
+            (
+                AgentState.update(task=None)
+                .where((AgentState.agent == agent_id) & (AgentState.task == task.id))
+                .execute()
+            )
             interactions.end(agent_id, source_id(task))
         offers.dispatch()
     return Task.get_by_id(task.id)
 
 
 # Chat messages (D9)
+
 
 def post_message(task_id, body, agent_id=None):
     """A message from the customer (`agent_id` None) or from the agent handling the chat."""
@@ -190,15 +222,30 @@ def post_message(task_id, body, agent_id=None):
         raise Conflict("This chat has ended.", type_="/problems/chat-ended")
     at = now()
     with unit_of_work() as outbox:
-        message = TaskMessage.create(task=task.id, sender="agent" if agent_id else "customer",
-                                     agent=agent_id, body=body, created_at=at)
+        message = TaskMessage.create(
+            task=task.id,
+            sender="agent" if agent_id else "customer",
+            agent=agent_id,
+            body=body,
+            created_at=at,
+        )
         if task.activity_id is not None:
             # A message is an update of the activity: the request's 5 days start again (D6).
             requests_service.touch(task.activity.request_id, at)
         if task.agent_id is not None and task.status == "active":
-            outbox.add({"type": "message", "to": task.agent_id, "task": str(task.id),
-                        "message": {"id": str(message.id), "sender": message.sender,
-                                    "body": body, "created_at": offers.iso(at)}})
+            outbox.add(
+                {
+                    "type": "message",
+                    "to": task.agent_id,
+                    "task": str(task.id),
+                    "message": {
+                        "id": str(message.id),
+                        "sender": message.sender,
+                        "body": body,
+                        "created_at": offers.iso(at),
+                    },
+                }
+            )
     return message
 
 

@@ -6,14 +6,19 @@ document of the Finesse server, so every URL in its markup is absolute (`widget_
 call carries the agent's bearer token (added by `static/widget/widget.js`). Cross-origin access
 itself is `server.cors`'s business.
 """
+
 import os
 
 from flask import Blueprint, current_app, redirect, url_for
 
 from server.widget import i18n, present
 
-bp = Blueprint("widget", __name__, url_prefix="/widget",
-               template_folder=os.path.join(i18n.ROOT, "gadget", "templates"))
+bp = Blueprint(
+    "widget",
+    __name__,
+    url_prefix="/widget",
+    template_folder=os.path.join(i18n.ROOT, "gadget", "templates"),
+)
 
 
 def widget_url(path):

@@ -1,4 +1,5 @@
 """The interaction being handled: tags (C6), comments, and moving it to another request (D7)."""
+
 from flask import g, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -22,8 +23,14 @@ def activity_section(activity_id):
 
 def tags(activity, status=200, error=""):
     """The activity's tags, and the tag field's message (empty when all went well)."""
-    return fragment("widget/tags.html", status, activity=activity, error=error, oob=True,
-                    tags=activities.tags_of([activity.id])[activity.id])
+    return fragment(
+        "widget/tags.html",
+        status,
+        activity=activity,
+        error=error,
+        oob=True,
+        tags=activities.tags_of([activity.id])[activity.id],
+    )
 
 
 @bp.post("/activities/<activity_id>/tags")
@@ -37,8 +44,14 @@ def add_tag(activity_id):
     except (ValidationError, Invalid) as error:
         return tags(activity, 422, messages_for(error, data, tag=True).get("name"))
     except Conflict:
-        return tags(activity, 409, _("“%(name)s” is already a tag of this interaction.",
-                                     name=" ".join(data["name"].split())))
+        return tags(
+            activity,
+            409,
+            _(
+                "“%(name)s” is already a tag of this interaction.",
+                name=" ".join(data["name"].split()),
+            ),
+        )
     return tags(activity, 201)
 
 
@@ -63,10 +76,16 @@ def add_comment(activity_id):
     try:
         comment = activities.add_comment(g.agent.id, activity.id, load(CommentIn, data)["body"])
     except ValidationError as error:
-        return fragment("widget/comment.html", 422, comment=None,
-                        error=messages_for(error, data).get("body"))
-    return fragment("widget/comment.html", 201, comment=comment, error="",
-                    activity=activities.get_activity(activity.id))
+        return fragment(
+            "widget/comment.html", 422, comment=None, error=messages_for(error, data).get("body")
+        )
+    return fragment(
+        "widget/comment.html",
+        201,
+        comment=comment,
+        error="",
+        activity=activities.get_activity(activity.id),
+    )
 
 
 @bp.post("/activities/<activity_id>/move")
@@ -74,8 +93,10 @@ def add_comment(activity_id):
 def move(activity_id):
     """Move an activity to another request of the same customer, from the journey (D7)."""
     activity = activities.get_activity(activity_id)
-    data = load(MoveIn, {"request_id": request.form.get("request_id", ""),
-                         "version": request.form.get("version")})
+    data = load(
+        MoveIn,
+        {"request_id": request.form.get("request_id", ""), "version": request.form.get("version")},
+    )
     moved = activities.move_activity(g.agent.id, activity.id, data["request_id"], data["version"])
     customer = customers.get_customer(moved.customer_id)
     current = activities.get_activity(request.form.get("current") or moved.id)

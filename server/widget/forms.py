@@ -1,4 +1,5 @@
 """Reading the widget's forms with the API's schemas; what is wrong, in the agent's language."""
+
 from flask import request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -19,7 +20,7 @@ def form_data():
     free = {}
     for key, value in request.form.items():
         if key.startswith(FIELD_PREFIX):
-            name = key[len(FIELD_PREFIX):].strip()
+            name = key[len(FIELD_PREFIX) :].strip()
             if name:
                 free[name] = value
         else:
@@ -32,8 +33,9 @@ def form_data():
 def customer_input(data):
     """The customer form as the schemas expect it: empty free fields are left out."""
     values = {key: data.get(key, "") for key in ("name", "email", "phone") if key in data}
-    values["fields"] = {key: value for key, value in (data.get("fields") or {}).items()
-                        if value.strip()}
+    values["fields"] = {
+        key: value for key, value in (data.get("fields") or {}).items() if value.strip()
+    }
     return values
 
 
@@ -69,8 +71,12 @@ def _explain(field, value, messages, tag):
     label = field_label("name_tag" if is_tag else field)
     limit = TAG_LIMIT if is_tag else LIMITS.get(field, TEXT_LIMIT)
     if isinstance(value, str) and len(value) > limit:
-        return _("%(field)s: at most %(limit)s characters; this has %(count)s.",
-                 field=label, limit=limit, count=len(value))
+        return _(
+            "%(field)s: at most %(limit)s characters; this has %(count)s.",
+            field=label,
+            limit=limit,
+            count=len(value),
+        )
     if field == "email":
         return _("%(field)s: this is not an email address.", field=label)
     if field == "body" or is_tag:

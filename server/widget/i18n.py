@@ -4,6 +4,7 @@ The catalogues are kept as `.po` files under `gadget/translations/`; they are co
 `.mo` into the instance folder when the service starts, so there is no build step and no
 compiled file that can fall behind its source.
 """
+
 import os
 import tempfile
 
@@ -68,7 +69,8 @@ def select_locale():
     follow the Finesse locale rather than the browser's.
     """
     return match_locale(request.args.get("locale", "")) or (
-        request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE)
+        request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+    )
 
 
 def match_locale(wanted):
@@ -111,9 +113,11 @@ def when(moment):
     locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
     local = _local(moment)
     pattern = get_datetime_format("medium", locale=locale)
-    return (pattern.replace("'", "")
-            .replace("{1}", format_date(local, "medium", locale=locale))
-            .replace("{0}", format_time(local, "short", locale=locale)))
+    return (
+        pattern.replace("'", "")
+        .replace("{1}", format_date(local, "medium", locale=locale))
+        .replace("{0}", format_time(local, "short", locale=locale))
+    )
 
 
 def day(moment):

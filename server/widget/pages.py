@@ -1,4 +1,5 @@
 """The widget's page: the whole standalone page, or just the widget's markup for the gadget."""
+
 import os
 
 from flask import current_app, make_response, render_template, request
@@ -24,8 +25,11 @@ def widget_styles():
 
 def widget_scripts():
     """The scripts a page embedding the widget loads, in order."""
-    return [asset_url(name) for name in SCRIPTS
-            if os.path.exists(os.path.join(current_app.static_folder, name))]
+    return [
+        asset_url(name)
+        for name in SCRIPTS
+        if os.path.exists(os.path.join(current_app.static_folder, name))
+    ]
 
 
 def js_messages():
@@ -34,8 +38,12 @@ def js_messages():
     return {
         "charsLeft": _("Characters left: %(count)s", count=count),
         "charsOver": _("Characters over the limit: %(count)s", count=count),
-        "tagTooLong": _("%(field)s: at most %(limit)s characters; this has %(count)s.",
-                        field=field_label("name_tag"), limit=TAG_LIMIT, count=count),
+        "tagTooLong": _(
+            "%(field)s: at most %(limit)s characters; this has %(count)s.",
+            field=field_label("name_tag"),
+            limit=TAG_LIMIT,
+            count=count,
+        ),
         "tagDuplicate": _("“%(name)s” is already a tag of this interaction.", name="{name}"),
         "tagLimit": TAG_LIMIT,
         "textLimit": TEXT_LIMIT,
@@ -64,16 +72,14 @@ def page():
     """`/widget/`: the widget on a page of its own, or (`?fragment=1`) its markup for the gadget."""
     context = widget_context()
     if request.args.get("fragment") in ("1", "true", "yes"):
-        response = make_response(render_template("widget/widget.html", fragment=True,
-                                                 **context))
+        response = make_response(render_template("widget/widget.html", fragment=True, **context))
     else:
         context.update(
             page_script=asset_url("widget/page.js"),
             languages=[(code, LANGUAGE_NAMES[code]) for code in LOCALES],
             mock_finesse=current_app.config["MOCK_FINESSE"],
         )
-        response = make_response(render_template("widget/page.html", fragment=False,
-                                                 **context))
+        response = make_response(render_template("widget/page.html", fragment=False, **context))
     response.headers["Content-Language"] = context["lang"]
     response.vary.add("Accept-Language")
     return response

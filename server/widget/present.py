@@ -1,4 +1,5 @@
 """How the widget names customers, media, journey entries and fields, in the agent's language."""
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
@@ -69,7 +70,8 @@ def journey_text(change, activity, request):
     if change.kind == "activity" and change.action == "started":
         medium = activity.medium if activity is not None else data.get("medium", "")
         return {"call": _("Call"), "chat": _("Chat"), "email": _("Email")}.get(
-            medium, medium_label(medium))
+            medium, medium_label(medium)
+        )
     if change.kind == "activity" and change.action == "moved":
         return _("Interaction moved to another request")
     if change.kind == "request":
@@ -79,8 +81,7 @@ def journey_text(change, activity, request):
         if change.action == "closed":
             return _("Request closed: %(title)s", title=title) if title else _("Request closed")
         if change.action == "reopened":
-            return _("Request reopened: %(title)s", title=title) if title else _(
-                "Request reopened")
+            return _("Request reopened: %(title)s", title=title) if title else _("Request reopened")
     if change.kind == "customer" and change.action == "created":
         return _("Customer record created")
     return _("Updated")

@@ -6,6 +6,7 @@ a response has to say besides its main markup travels in the markup: out-of-band
 (`hx-swap-oob`) for messages, and `data-cd-record`/`data-cd-version` marks that widget.js reads
 to move the on-screen versions on.
 """
+
 from flask import make_response, render_template
 
 

@@ -1,4 +1,5 @@
 """The customer management pane: the Open and Recent lists and Search (C8, C9)."""
+
 from flask import g, request
 
 from server.auth import login_required
@@ -22,8 +23,11 @@ class Entry:
 def entries(rows):
     """Workspace rows as list entries, with all their requests loaded in one query."""
     request_ids = {row.activity.request_id for row in rows if row.activity_id is not None}
-    requests = ({item.id: item for item in Request.select().where(
-        Request.id.in_(list(request_ids)))} if request_ids else {})
+    requests = (
+        {item.id: item for item in Request.select().where(Request.id.in_(list(request_ids)))}
+        if request_ids
+        else {}
+    )
     return [Entry(row, requests) for row in rows]
 
 
@@ -33,8 +37,13 @@ def lists(select=None, status=200):
     `select` names a customer widget.js shows once the lists are in (after a reopen).
     """
     open_rows, recent_rows = workspace.entries(g.agent.id)
-    return fragment("widget/workspace.html", status, open_entries=entries(open_rows),
-                    recent_entries=entries(recent_rows), select=select)
+    return fragment(
+        "widget/workspace.html",
+        status,
+        open_entries=entries(open_rows),
+        recent_entries=entries(recent_rows),
+        select=select,
+    )
 
 
 @bp.get("/workspace")

@@ -35,8 +35,12 @@ def test_C6_the_same_tag_on_another_activity_is_fine(agent):
     first = call(agent, "d1")["activity"]
     second = call(agent, "d2")["activity"]
     for activity in (first, second):
-        assert agent.post(f"/api/v1/activities/{activity['id']}/tags",
-                          json={"name": "refund"}).status_code == 201
+        assert (
+            agent.post(
+                f"/api/v1/activities/{activity['id']}/tags", json={"name": "refund"}
+            ).status_code
+            == 201
+        )
 
 
 def test_C6_removing_a_tag(agent):
@@ -60,33 +64,43 @@ def test_comments_are_added_and_listed_oldest_first(agent, agent2):
     assert first.get_json()["author"] == "agent1"
     agent2.post(f"/api/v1/activities/{activity['id']}/comments", json={"body": "Two"})
     listed = agent.get(f"/api/v1/activities/{activity['id']}/comments").get_json()
-    assert [(c["body"], c["author"]) for c in listed["items"]] == [("One", "agent1"),
-                                                                   ("Two", "agent2")]
+    assert [(c["body"], c["author"]) for c in listed["items"]] == [
+        ("One", "agent1"),
+        ("Two", "agent2"),
+    ]
     assert listed["next"] is None
 
 
 def test_C4_comment_limit(agent):
     activity = call(agent)["activity"]
-    assert agent.post(f"/api/v1/activities/{activity['id']}/comments",
-                      json={"body": "c" * 2000}).status_code == 201
-    refused = agent.post(f"/api/v1/activities/{activity['id']}/comments",
-                         json={"body": "c" * 2001})
+    assert (
+        agent.post(
+            f"/api/v1/activities/{activity['id']}/comments", json={"body": "c" * 2000}
+        ).status_code
+        == 201
+    )
+    refused = agent.post(f"/api/v1/activities/{activity['id']}/comments", json={"body": "c" * 2001})
     assert refused.status_code == 422 and "body" in refused.get_json()["errors"]
 
 
 def test_D7_move_an_activity_to_another_request_of_the_customer(agent):
     first = call(agent)
-    customer = agent.post("/api/v1/customers", json={
-        "name": "Sanne", "activity_id": first["activity"]["id"]}).get_json()
-    other = agent.post(f"/api/v1/customers/{customer['id']}/requests",
-                       json={"title": "Other issue"}).get_json()
-    moved = agent.post(f"/api/v1/activities/{first['activity']['id']}/move",
-                       json={"request_id": other["id"], "version": first["activity"]["version"]})
+    customer = agent.post(
+        "/api/v1/customers", json={"name": "Sanne", "activity_id": first["activity"]["id"]}
+    ).get_json()
+    other = agent.post(
+        f"/api/v1/customers/{customer['id']}/requests", json={"title": "Other issue"}
+    ).get_json()
+    moved = agent.post(
+        f"/api/v1/activities/{first['activity']['id']}/move",
+        json={"request_id": other["id"], "version": first["activity"]["version"]},
+    )
     assert moved.status_code == 200
     assert moved.get_json()["request_id"] == other["id"]
-    stale = agent.post(f"/api/v1/activities/{first['activity']['id']}/move",
-                       json={"request_id": first["request"]["id"],
-                             "version": first["activity"]["version"]})
+    stale = agent.post(
+        f"/api/v1/activities/{first['activity']['id']}/move",
+        json={"request_id": first["request"]["id"], "version": first["activity"]["version"]},
+    )
     assert stale.status_code == 409
     assert stale.get_json()["current"]["request_id"] == other["id"]
 
@@ -94,9 +108,10 @@ def test_D7_move_an_activity_to_another_request_of_the_customer(agent):
 def test_D7_an_activity_cannot_move_to_another_customers_request(agent):
     first = call(agent, "d1", "+31 20 111 1111")
     second = call(agent, "d2", "+31 20 222 2222")
-    response = agent.post(f"/api/v1/activities/{first['activity']['id']}/move",
-                          json={"request_id": second["request"]["id"],
-                                "version": first["activity"]["version"]})
+    response = agent.post(
+        f"/api/v1/activities/{first['activity']['id']}/move",
+        json={"request_id": second["request"]["id"], "version": first["activity"]["version"]},
+    )
     assert response.status_code == 422
     assert "request_id" in response.get_json()["errors"]
 

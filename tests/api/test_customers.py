@@ -1,21 +1,32 @@
 """C7, C9: creating, editing and finding customers."""
+
 import pytest
 
 
 def test_C7_creating_a_customer_for_an_unknown_caller_attaches_activity_and_request(agent):
     call = agent.call("+31 20 123 4567", "d1").get_json()
-    response = agent.post("/api/v1/customers", json={
-        "name": "Sanne Jansen", "email": "sanne@example.nl",
-        "fields": {"company": "Jansen Bakkerij"}, "activity_id": call["activity"]["id"]})
+    response = agent.post(
+        "/api/v1/customers",
+        json={
+            "name": "Sanne Jansen",
+            "email": "sanne@example.nl",
+            "fields": {"company": "Jansen Bakkerij"},
+            "activity_id": call["activity"]["id"],
+        },
+    )
     assert response.status_code == 201
     customer = response.get_json()
     assert customer["known"] is True
     assert customer["phone"] == "+31 20 123 4567"  # kept from the call
     assert customer["fields"] == {"company": "Jansen Bakkerij"}
-    assert agent.get(f"/api/v1/activities/{call['activity']['id']}").get_json()[
-        "customer_id"] == customer["id"]
-    assert agent.get(f"/api/v1/requests/{call['request']['id']}").get_json()[
-        "customer_id"] == customer["id"]
+    assert (
+        agent.get(f"/api/v1/activities/{call['activity']['id']}").get_json()["customer_id"]
+        == customer["id"]
+    )
+    assert (
+        agent.get(f"/api/v1/requests/{call['request']['id']}").get_json()["customer_id"]
+        == customer["id"]
+    )
     # The next call from that number finds the customer.
     assert agent.call("0201234567", "d2").get_json()["customer"]["id"] == customer["id"]
     workspace = agent.get("/api/v1/workspace").get_json()
@@ -32,8 +43,10 @@ def test_C7_an_activity_that_has_a_customer_cannot_make_another(agent):
 
 def test_C7_editing_a_customer_bumps_its_version(agent):
     customer = agent.post("/api/v1/customers", json={"name": "Ayşe"}).get_json()
-    response = agent.patch(f"/api/v1/customers/{customer['id']}", json={
-        "version": customer["version"], "name": "Ayşe Demir", "phone": "+90 212 555 0103"})
+    response = agent.patch(
+        f"/api/v1/customers/{customer['id']}",
+        json={"version": customer["version"], "name": "Ayşe Demir", "phone": "+90 212 555 0103"},
+    )
     assert response.status_code == 200
     assert response.get_json()["version"] == customer["version"] + 1
     assert response.get_json()["phone_e164"] == "+902125550103"
@@ -41,10 +54,13 @@ def test_C7_editing_a_customer_bumps_its_version(agent):
 
 def test_C3_stale_customer_edit_is_409_with_the_current_record(agent, agent2):
     customer = agent.post("/api/v1/customers", json={"name": "Ayşe"}).get_json()
-    agent2.patch(f"/api/v1/customers/{customer['id']}",
-                 json={"version": customer["version"], "name": "Ayşe D."})
-    stale = agent.patch(f"/api/v1/customers/{customer['id']}",
-                        json={"version": customer["version"], "name": "Ayse"})
+    agent2.patch(
+        f"/api/v1/customers/{customer['id']}",
+        json={"version": customer["version"], "name": "Ayşe D."},
+    )
+    stale = agent.patch(
+        f"/api/v1/customers/{customer['id']}", json={"version": customer["version"], "name": "Ayse"}
+    )
     assert stale.status_code == 409
     body = stale.get_json()
     assert body["current"]["name"] == "Ayşe D."
@@ -81,14 +97,18 @@ def test_unknown_customer_is_404(agent):
 
 
 def test_C9_search_by_name_prefix_email_and_phone_in_any_format(agent):
-    agent.post("/api/v1/customers", json={"name": "Sanne Jansen", "email": "sanne@example.nl",
-                                          "phone": "+31 20 123 4567"})
+    agent.post(
+        "/api/v1/customers",
+        json={"name": "Sanne Jansen", "email": "sanne@example.nl", "phone": "+31 20 123 4567"},
+    )
     agent.post("/api/v1/customers", json={"name": "Sander Bakker", "email": "s.b@example.nl"})
     agent.call("+31 20 999 9999", "d-unknown")  # unknown customers are not search results
 
     def names(q):
-        return [c["name"] for c in agent.get("/api/v1/customers", query_string={"q": q})
-                .get_json()["items"]]
+        return [
+            c["name"]
+            for c in agent.get("/api/v1/customers", query_string={"q": q}).get_json()["items"]
+        ]
 
     assert names("san") == ["Sander Bakker", "Sanne Jansen"]
     assert names("SANNE") == ["Sanne Jansen"]
@@ -101,8 +121,12 @@ def test_C9_search_by_name_prefix_email_and_phone_in_any_format(agent):
 def test_C9_search_pages_through_1000_customers(agent, db):
     from server.models import Customer
 
-    Customer.insert_many([{"name": f"Klant {i:04d}", "name_key": f"klant {i:04d}",
-                           "known": True} for i in range(1000)]).execute()
+    Customer.insert_many(
+        [
+            {"name": f"Klant {i:04d}", "name_key": f"klant {i:04d}", "known": True}
+            for i in range(1000)
+        ]
+    ).execute()
     seen, cursor, pages = [], None, 0
     while True:
         query = {"q": "klant", "limit": 100}

@@ -3,13 +3,16 @@
 
 def test_C2_journey_shows_interactions_newest_first_with_tags(agent, frozen_clock):
     first = agent.call("+31 20 123 4567", "d1").get_json()
-    customer = agent.post("/api/v1/customers", json={
-        "name": "Sanne", "activity_id": first["activity"]["id"]}).get_json()
+    customer = agent.post(
+        "/api/v1/customers", json={"name": "Sanne", "activity_id": first["activity"]["id"]}
+    ).get_json()
     agent.post(f"/api/v1/activities/{first['activity']['id']}/tags", json={"name": "VIP"})
     frozen_clock.advance(hours=2)
     agent.email("sanne@example.nl", "m1")  # not her address yet: another, unknown customer
-    agent.patch(f"/api/v1/customers/{customer['id']}",
-                json={"version": customer["version"], "email": "sanne@example.nl"})
+    agent.patch(
+        f"/api/v1/customers/{customer['id']}",
+        json={"version": customer["version"], "email": "sanne@example.nl"},
+    )
     frozen_clock.advance(hours=2)
     chat = agent.chat("sanne-chat", "c1").get_json()  # unknown chat id: someone else
     assert chat["customer"] is None
@@ -27,8 +30,9 @@ def test_C2_journey_shows_interactions_newest_first_with_tags(agent, frozen_cloc
 
 
 def test_C2_journey_pages_with_a_cursor_without_gaps_or_repeats(agent, frozen_clock):
-    customer = agent.post("/api/v1/customers", json={"name": "Many",
-                                                     "phone": "+31 20 555 0000"}).get_json()
+    customer = agent.post(
+        "/api/v1/customers", json={"name": "Many", "phone": "+31 20 555 0000"}
+    ).get_json()
     for number in range(45):
         agent.call("+31 20 555 0000", f"d{number}")
         if number % 3:
@@ -36,8 +40,9 @@ def test_C2_journey_pages_with_a_cursor_without_gaps_or_repeats(agent, frozen_cl
     seen, cursor = [], None
     while True:
         query = {"limit": 10, **({"cursor": cursor} if cursor else {})}
-        body = agent.get(f"/api/v1/customers/{customer['id']}/journey",
-                         query_string=query).get_json()
+        body = agent.get(
+            f"/api/v1/customers/{customer['id']}/journey", query_string=query
+        ).get_json()
         seen += [item["id"] for item in body["items"]]
         cursor = body["next"]
         if cursor is None:

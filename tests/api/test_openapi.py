@@ -1,4 +1,5 @@
 """The OpenAPI document describes every route of the API."""
+
 import re
 
 

@@ -1,12 +1,15 @@
 """F3: sessions from verified Finesse credentials or local accounts."""
+
 import base64
 
 from tests.conftest import basic
 
 
 def test_F3_finesse_credentials_are_verified_against_finesse(client):
-    response = client.post("/api/v1/session", json={
-        "finesse": {"id": "agent1", "authorization": basic("agent1", "password1")}})
+    response = client.post(
+        "/api/v1/session",
+        json={"finesse": {"id": "agent1", "authorization": basic("agent1", "password1")}},
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["agent"]["id"] == "agent1"
@@ -14,22 +17,27 @@ def test_F3_finesse_credentials_are_verified_against_finesse(client):
 
 
 def test_F3_wrong_password_is_401(client):
-    response = client.post("/api/v1/session", json={
-        "finesse": {"id": "agent1", "authorization": basic("agent1", "nope")}})
+    response = client.post(
+        "/api/v1/session",
+        json={"finesse": {"id": "agent1", "authorization": basic("agent1", "nope")}},
+    )
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 401
 
 
 def test_F3_another_agents_credentials_do_not_prove_this_agent(client):
-    response = client.post("/api/v1/session", json={
-        "finesse": {"id": "agent2", "authorization": basic("agent1", "password1")}})
+    response = client.post(
+        "/api/v1/session",
+        json={"finesse": {"id": "agent2", "authorization": basic("agent1", "password1")}},
+    )
     assert response.status_code == 401
 
 
 def test_F3_unknown_finesse_user_is_401(client):
-    response = client.post("/api/v1/session", json={
-        "finesse": {"id": "nobody", "authorization": basic("nobody", "x")}})
+    response = client.post(
+        "/api/v1/session", json={"finesse": {"id": "nobody", "authorization": basic("nobody", "x")}}
+    )
     assert response.status_code == 401
 
 
@@ -38,18 +46,22 @@ def test_F3_sso_bearer_token_is_verified(app, client):
 
     with app.app_context():
         token = sso_token("agent2")
-    ok = client.post("/api/v1/session", json={
-        "finesse": {"id": "agent2", "authorization": f"Bearer {token}"}})
+    ok = client.post(
+        "/api/v1/session", json={"finesse": {"id": "agent2", "authorization": f"Bearer {token}"}}
+    )
     assert ok.status_code == 201
-    forged = client.post("/api/v1/session", json={
-        "finesse": {"id": "agent2", "authorization": "Bearer agent2.forged"}})
+    forged = client.post(
+        "/api/v1/session",
+        json={"finesse": {"id": "agent2", "authorization": "Bearer agent2.forged"}},
+    )
     assert forged.status_code == 401
 
 
 def test_F3_credentials_are_not_stored(app, client):
     authorization = basic("agent1", "password1")
-    client.post("/api/v1/session", json={"finesse": {"id": "agent1",
-                                                      "authorization": authorization}})
+    client.post(
+        "/api/v1/session", json={"finesse": {"id": "agent1", "authorization": authorization}}
+    )
     redis = app.extensions["redis"].client
     stored = b"".join(redis.dump(key) or b"" for key in redis.keys("*"))
     secret = base64.b64encode(b"agent1:password1")
@@ -62,8 +74,10 @@ def test_F3_unreachable_finesse_is_503(app, client):
     real = sessions.finesse_url
     sessions.finesse_url = "http://127.0.0.1:9"
     try:
-        response = client.post("/api/v1/session", json={
-            "finesse": {"id": "agent3", "authorization": basic("agent3", "password3")}})
+        response = client.post(
+            "/api/v1/session",
+            json={"finesse": {"id": "agent3", "authorization": basic("agent3", "password3")}},
+        )
     finally:
         sessions.finesse_url = real
     assert response.status_code == 503
@@ -75,8 +89,9 @@ def test_local_account_signs_in_with_a_hashed_password(app, client, db):
 
     create_local_agent("care1", "s3cret-pass", "Care One")
     assert "s3cret-pass" not in Agent.get_by_id("care1").password_hash
-    ok = client.post("/api/v1/session", json={"local": {"username": "care1",
-                                                         "password": "s3cret-pass"}})
+    ok = client.post(
+        "/api/v1/session", json={"local": {"username": "care1", "password": "s3cret-pass"}}
+    )
     assert ok.status_code == 201
     bad = client.post("/api/v1/session", json={"local": {"username": "care1", "password": "x"}})
     assert bad.status_code == 401
@@ -112,11 +127,17 @@ def test_expired_token_is_401(app, agent):
 def test_repeated_sign_in_attempts_are_rate_limited_with_429(app, client):
     app.config["SESSION_RATE_LIMIT"] = "3 per minute"
     try:
-        statuses = [client.post("/api/v1/session", json={
-            "finesse": {"id": "agent1", "authorization": basic("agent1", "wrong")}}).status_code
-            for _ in range(4)]
-        other_agent = client.post("/api/v1/session", json={
-            "finesse": {"id": "agent2", "authorization": basic("agent2", "password2")}})
+        statuses = [
+            client.post(
+                "/api/v1/session",
+                json={"finesse": {"id": "agent1", "authorization": basic("agent1", "wrong")}},
+            ).status_code
+            for _ in range(4)
+        ]
+        other_agent = client.post(
+            "/api/v1/session",
+            json={"finesse": {"id": "agent2", "authorization": basic("agent2", "password2")}},
+        )
     finally:
         app.config["SESSION_RATE_LIMIT"] = "20 per minute"
     assert statuses == [401, 401, 401, 429]

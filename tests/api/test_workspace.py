@@ -19,8 +19,9 @@ def test_C8_closing_a_customer_not_in_open_is_404(agent):
 
 def test_C9_reopen_from_recent_points_at_the_newest_activity(agent, frozen_clock):
     first = agent.call("+31 20 123 4567", "d1").get_json()
-    customer = agent.post("/api/v1/customers", json={
-        "name": "Sanne", "activity_id": first["activity"]["id"]}).get_json()
+    customer = agent.post(
+        "/api/v1/customers", json={"name": "Sanne", "activity_id": first["activity"]["id"]}
+    ).get_json()
     frozen_clock.advance(minutes=1)
     second = agent.call("+31 20 123 4567", "d2").get_json()
     agent.post("/api/v1/workspace/close", json={"customer_id": customer["id"]})

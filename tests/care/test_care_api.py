@@ -1,5 +1,6 @@
 """The Care Desktop API (D2–D5, D9): tasks queued by integrations, offered to Ready agents,
 accepted one at a time, ended, and chats between the customer and the agent."""
+
 import threading
 
 import pytest
@@ -13,17 +14,22 @@ KEY = {"X-Integration-Key": "dev-integration-key"}
 @pytest.fixture
 def integration(client):
     """What telephony, the mail gateway or the customer chat widget does: queue tasks."""
+
     def queue(medium="chat", identity=None, **extra):
         body = {"medium": medium, "identity": identity or {"chat": "visitor-7"}, **extra}
         response = client.post("/api/v1/tasks", json=body, headers=KEY)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
+
     return queue
 
 
 def ready(agent):
-    response = agent.client.put("/api/v1/agent/state", json={"state": "ready"},
-                                headers={"Authorization": f"Bearer {agent.token}"})
+    response = agent.client.put(
+        "/api/v1/agent/state",
+        json={"state": "ready"},
+        headers={"Authorization": f"Bearer {agent.token}"},
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -44,20 +50,23 @@ def test_D9_tasks_are_queued_with_the_integration_key_not_an_agent_session(clien
 
 
 def test_D9_bad_tasks_are_refused_with_the_field_named(client):
-    for body, field in (({"medium": "fax", "identity": {"phone": "1"}}, "medium"),
-                        ({"medium": "call", "identity": {}}, "identity"),
-                        ({"medium": "email", "identity": {"email": "a@b.nl"},
-                          "subject": "x" * 2001}, "subject")):
+    for body, field in (
+        ({"medium": "fax", "identity": {"phone": "1"}}, "medium"),
+        ({"medium": "call", "identity": {}}, "identity"),
+        ({"medium": "email", "identity": {"email": "a@b.nl"}, "subject": "x" * 2001}, "subject"),
+    ):
         response = client.post("/api/v1/tasks", json=body, headers=KEY)
         assert response.status_code == 422, body
         assert field in response.get_json()["errors"]
 
 
 def test_D2_an_agent_sees_the_queue_and_everything_about_a_task_before_accepting(
-        agent, integration):
+    agent, integration
+):
     call = agent.call("+31 20 123 4567", "d1").get_json()
-    agent.post("/api/v1/customers", json={"name": "Jan Jansen", "activity_id":
-                                          call["activity"]["id"]})
+    agent.post(
+        "/api/v1/customers", json={"name": "Jan Jansen", "activity_id": call["activity"]["id"]}
+    )
     agent.post(f"/api/v1/activities/{call['activity']['id']}/tags", json={"name": "billing"})
     task = integration("call", {"phone": "020-1234567"})  # the same number, written locally
     other = integration("email", {"email": "new@example.com"})
@@ -77,8 +86,7 @@ def test_D2_an_agent_sees_the_queue_and_everything_about_a_task_before_accepting
     assert agent.get("/api/v1/tasks/999999").status_code == 404
 
 
-def test_D3_accepting_makes_the_task_active_with_its_activity_attached_per_C1b(
-        agent, integration):
+def test_D3_accepting_makes_the_task_active_with_its_activity_attached_per_C1b(agent, integration):
     call = agent.call("+31 20 123 4567", "d1").get_json()
     task = integration("call", {"phone": "+31 20 123 4567"})
     response = agent.post(f"/api/v1/tasks/{task['id']}/accept")
@@ -119,9 +127,13 @@ def test_D4_two_accepts_at_once_by_one_agent_take_one_task(app, agent, integrati
     def accept(task_id):
         client = app.test_client()
         barrier.wait()
-        statuses.append(client.post(f"/api/v1/tasks/{task_id}/accept",
-                                    headers={"Authorization": f"Bearer {agent.token}"})
-                        .status_code)
+        statuses.append(
+            client.post(
+                f"/api/v1/tasks/{task_id}/accept",
+                headers={"Authorization": f"Bearer {agent.token}"},
+            ).status_code
+        )
+
     threads = [threading.Thread(target=accept, args=(t["id"],)) for t in tasks]
     for thread in threads:
         thread.start()
@@ -140,9 +152,13 @@ def test_D5_two_agents_never_get_the_same_task(app, sign_in, integration):
     def accept(agent):
         client = app.test_client()
         barrier.wait()
-        statuses.append(client.post(f"/api/v1/tasks/{task['id']}/accept",
-                                    headers={"Authorization": f"Bearer {agent.token}"})
-                        .status_code)
+        statuses.append(
+            client.post(
+                f"/api/v1/tasks/{task['id']}/accept",
+                headers={"Authorization": f"Bearer {agent.token}"},
+            ).status_code
+        )
+
     threads = [threading.Thread(target=accept, args=(agent,)) for agent in agents]
     for thread in threads:
         thread.start()
@@ -178,13 +194,19 @@ def test_D5_going_not_ready_lets_the_offer_go_to_the_next_agent(sign_in, integra
     task = integration()
     assert Task.get_by_id(int(task["id"])).agent_id == first.id
     ready(second)
-    state = first.client.put("/api/v1/agent/state", json={"state": "not_ready"},
-                             headers={"Authorization": f"Bearer {first.token}"}).get_json()
+    state = first.client.put(
+        "/api/v1/agent/state",
+        json={"state": "not_ready"},
+        headers={"Authorization": f"Bearer {first.token}"},
+    ).get_json()
     assert state["state"] == "not_ready" and state["task_id"] is None
     assert Task.get_by_id(int(task["id"])).agent_id == second.id
     assert first.get("/api/v1/agent/state").get_json()["state"] == "not_ready"
-    bad = first.client.put("/api/v1/agent/state", json={"state": "asleep"},
-                           headers={"Authorization": f"Bearer {first.token}"})
+    bad = first.client.put(
+        "/api/v1/agent/state",
+        json={"state": "asleep"},
+        headers={"Authorization": f"Bearer {first.token}"},
+    )
     assert bad.status_code == 422
 
 
@@ -199,7 +221,8 @@ def test_D3_only_the_agent_handling_a_task_can_end_it(agent, agent2, integration
 
 
 def test_D9_the_customer_chat_widget_and_the_agent_exchange_messages(
-        app, client, agent, agent2, integration):
+    app, client, agent, agent2, integration
+):
     task = integration(subject="Where is my parcel?")
     customer = {"Authorization": f"Bearer {task['chat_token']}"}
     path = f"/api/v1/tasks/{task['id']}/messages"

@@ -1,4 +1,5 @@
 """CORS for the gadget's cross-origin calls (F1, F2): Finesse's origin may, others may not."""
+
 import pytest
 from flask import Flask
 
@@ -8,17 +9,26 @@ FINESSE = "https://finesse-a.example.com:8445"
 
 
 def preflight(client, path, origin, method="POST", headers="authorization, content-type"):
-    return client.options(path, headers={
-        "Origin": origin, "Access-Control-Request-Method": method,
-        "Access-Control-Request-Headers": headers})
+    return client.options(
+        path,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+    )
 
 
 @pytest.fixture
 def finesse_app():
     """An app configured as in production: Finesse on its own host, no mock."""
     app = Flask(__name__)
-    app.config.update(PUBLIC_URL="https://contextdesk.example.com", FINESSE_URL=FINESSE + "/",
-                      ALLOWED_ORIGINS=" https://finesse-b.example.com:8445 ,", MOCK_FINESSE=False)
+    app.config.update(
+        PUBLIC_URL="https://contextdesk.example.com",
+        FINESSE_URL=FINESSE + "/",
+        ALLOWED_ORIGINS=" https://finesse-b.example.com:8445 ,",
+        MOCK_FINESSE=False,
+    )
 
     @app.post("/api/v1/interactions")
     def interactions():
@@ -55,8 +65,12 @@ def test_F2_preflight_allowed_for_a_second_finesse_node(finesse_app):
 
 def test_F2_preflight_refused_for_a_foreign_origin(finesse_app):
     client = finesse_app.test_client()
-    for origin in ("https://evil.example.com", "https://finesse-a.example.com.evil.com:8445",
-                   "http://finesse-a.example.com:8445", "null"):
+    for origin in (
+        "https://evil.example.com",
+        "https://finesse-a.example.com.evil.com:8445",
+        "http://finesse-a.example.com:8445",
+        "null",
+    ):
         response = preflight(client, "/api/v1/interactions", origin)
         assert "Access-Control-Allow-Origin" not in response.headers, origin
         response = client.post("/api/v1/interactions", headers={"Origin": origin})
@@ -71,8 +85,13 @@ def test_F2_htmx_headers_exposed_on_widget_responses(finesse_app):
 
 
 def test_F2_htmx_request_headers_pass_the_preflight(finesse_app):
-    response = preflight(finesse_app.test_client(), "/widget/", FINESSE, method="GET",
-                         headers="hx-request, hx-current-url, hx-target")
+    response = preflight(
+        finesse_app.test_client(),
+        "/widget/",
+        FINESSE,
+        method="GET",
+        headers="hx-request, hx-current-url, hx-target",
+    )
     assert response.headers["Access-Control-Allow-Origin"] == FINESSE
     assert "hx-current-url" in response.headers["Access-Control-Allow-Headers"].lower()
 
@@ -84,7 +103,10 @@ def test_no_cors_outside_the_cross_origin_paths(finesse_app):
 
 def test_allowed_origins_and_is_allowed_for_the_socket(finesse_app):
     assert allowed_origins(finesse_app) == {
-        "https://contextdesk.example.com", FINESSE, "https://finesse-b.example.com:8445"}
+        "https://contextdesk.example.com",
+        FINESSE,
+        "https://finesse-b.example.com:8445",
+    }
     assert is_allowed(FINESSE, finesse_app)
     assert is_allowed("HTTPS://FINESSE-A.example.com:8445", finesse_app)
     assert not is_allowed("https://evil.example.com", finesse_app)
@@ -106,8 +128,7 @@ def test_origin_of_drops_default_ports_and_paths():
 def test_F4_harness_on_another_loopback_name_is_allowed(app, client):
     """In development the harness may be opened as localhost while PUBLIC_URL says 127.0.0.1."""
     port = app.live_server.server.server_port
-    for origin in (f"http://localhost:{port}", f"http://127.0.0.1:{port}",
-                   f"http://[::1]:{port}"):
+    for origin in (f"http://localhost:{port}", f"http://127.0.0.1:{port}", f"http://[::1]:{port}"):
         response = preflight(client, "/api/v1/session", origin)
         assert response.headers.get("Access-Control-Allow-Origin") == origin, origin
         assert is_allowed(origin, app)

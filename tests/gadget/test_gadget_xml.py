@@ -1,4 +1,5 @@
 """gadget.xml (F1): a Finesse gadget with the service's public URL and versioned assets."""
+
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -37,10 +38,12 @@ def test_F1_requires_the_features_finesse_expects(client):
     module = parse(client.get("/gadget.xml").get_data(as_text=True))
     prefs = module.find("ModulePrefs")
     features = {require.get("feature"): require for require in prefs.findall("Require")}
-    assert {"pubsub-2", "setprefs", "settitle", "dynamic-height",
-            "loadingindicator"} <= set(features)
-    params = {param.get("name"): param.text
-              for param in features["loadingindicator"].findall("Param")}
+    assert {"pubsub-2", "setprefs", "settitle", "dynamic-height", "loadingindicator"} <= set(
+        features
+    )
+    params = {
+        param.get("name"): param.text for param in features["loadingindicator"].findall("Param")
+    }
     assert params["manual-dismiss"] == "true"
     assert int(params["loading-timeout"]) > 0
     assert prefs.get("title") == "__MSG_title__"
@@ -67,7 +70,7 @@ def test_F1_own_assets_absolute_and_versioned(app, client):
         for url in own:
             parts = urllib.parse.urlsplit(url)
             assert url.startswith(app.config["PUBLIC_URL"] + "/static/"), url
-            name = parts.path[len("/static/"):]
+            name = parts.path[len("/static/") :]
             assert urllib.parse.parse_qs(parts.query)["v"] == [version_of(name)], url
             with client.get(parts.path) as response:
                 assert response.status_code == 200, url
@@ -95,9 +98,17 @@ def test_F1_make_gadget_command_writes_the_same_file(app, client):
     assert result.stdout == client.get("/gadget.xml").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("bad", ["", "contextdesk.example.com", "javascript:alert(1)",
-                                 'https://x.example.com/"onload', "https://x.example.com/path",
-                                 "https://x.example.com?a=1&b=2"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "contextdesk.example.com",
+        "javascript:alert(1)",
+        'https://x.example.com/"onload',
+        "https://x.example.com/path",
+        "https://x.example.com?a=1&b=2",
+    ],
+)
 def test_F1_public_url_validated(app, bad):
     original = app.config["PUBLIC_URL"]
     app.config["PUBLIC_URL"] = bad

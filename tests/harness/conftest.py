@@ -4,6 +4,7 @@ The harness is opened as `localhost` while the service's PUBLIC_URL says `127.0.
 gadget's document then has another origin than the service, as inside Finesse, so every call
 the bridge and the widget make is cross-origin (CORS).
 """
+
 import pytest
 
 # wait_until too: other areas' browser tests import it from here.

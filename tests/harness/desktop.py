@@ -1,12 +1,13 @@
 """Driving the mock Finesse desktop in Playwright, as a developer playing agent and customer
 would. Other areas' browser tests (the widget's) import `Desktop` and `wait_until` from here."""
+
 import os
 
 from tests.waiting import wait_until  # noqa: F401  (other tests import it from here)
 
-ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
-                         "test-artifacts", "harness")
-
+ARTIFACTS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "test-artifacts", "harness"
+)
 
 
 class Desktop:
@@ -33,8 +34,10 @@ class Desktop:
         panel.locator("[name=auth]").select_option(auth)
         panel.get_by_role("button", name="Sign in").click()
         self.page.wait_for_selector(f"iframe#gadget-{number}")
-        wait_until(lambda: self.bridge(number) and self.bridge(number)["signedIn"],
-                   message=f"the gadget of panel {number} to sign in")
+        wait_until(
+            lambda: self.bridge(number) and self.bridge(number)["signedIn"],
+            message=f"the gadget of panel {number} to sign in",
+        )
 
     def frame(self, number):
         handle = self.page.query_selector(f"iframe#gadget-{number}")
@@ -44,9 +47,14 @@ class Desktop:
         """The bridge's own account of itself (no credentials in it)."""
         frame = self.frame(number)
         try:
-            return frame.evaluate(
-                "window.finesse && finesse.modules && finesse.modules.ContextDesk ? "
-                "finesse.modules.ContextDesk.status() : null") if frame else None
+            return (
+                frame.evaluate(
+                    "window.finesse && finesse.modules && finesse.modules.ContextDesk ? "
+                    "finesse.modules.ContextDesk.status() : null"
+                )
+                if frame
+                else None
+            )
         except Exception:  # the frame is navigating (reload)
             return None
 
@@ -55,8 +63,10 @@ class Desktop:
         return status and status["dialogs"].get(dialog_id, {}).get("status")
 
     def wait_for_dialog(self, number, dialog_id, status):
-        wait_until(lambda: self.dialog_status(number, dialog_id) == status,
-                   message=f"dialog {dialog_id} to be {status} in panel {number}")
+        wait_until(
+            lambda: self.dialog_status(number, dialog_id) == status,
+            message=f"dialog {dialog_id} to be {status} in panel {number}",
+        )
 
     def harness(self, script):
         return self.page.evaluate(script)
@@ -69,8 +79,10 @@ class Desktop:
             panel.locator("[name=number]").fill(caller)
         before = set(self.dialog_ids(number))
         panel.get_by_role("button", name="Call arrives").click()
-        return wait_until(lambda: (set(self.dialog_ids(number)) - before or {None}).pop(),
-                          message="the call to arrive")
+        return wait_until(
+            lambda: (set(self.dialog_ids(number)) - before or {None}).pop(),
+            message="the call to arrive",
+        )
 
     def task(self, number, medium, address, subject=""):
         panel = self.panel(number)
@@ -79,16 +91,22 @@ class Desktop:
         panel.locator("[name=subject]").fill(subject)
         before = set(self.dialog_ids(number))
         panel.get_by_role("button", name="Arrives", exact=True).click()
-        return wait_until(lambda: (set(self.dialog_ids(number)) - before or {None}).pop(),
-                          message=f"the {medium} to arrive")
+        return wait_until(
+            lambda: (set(self.dialog_ids(number)) - before or {None}).pop(),
+            message=f"the {medium} to arrive",
+        )
 
     def dialog_ids(self, number):
-        return self.panel(number).locator("[data-role=dialogs] li").evaluate_all(
-            "items => items.map(item => item.dataset.dialog)")
+        return (
+            self.panel(number)
+            .locator("[data-role=dialogs] li")
+            .evaluate_all("items => items.map(item => item.dataset.dialog)")
+        )
 
     def act(self, number, action, dialog_id):
         self.panel(number).locator(
-            f'button[data-action="{action}"][data-dialog="{dialog_id}"]').click()
+            f'button[data-action="{action}"][data-dialog="{dialog_id}"]'
+        ).click()
 
     def reload_gadget(self, number):
         self.panel(number).get_by_role("button", name="Reload gadget").click()

@@ -1,5 +1,6 @@
 """The Finesse bridge in the mock Finesse desktop (F2, F4): what the agent answers, accepts
 and ends reaches the service, once."""
+
 import pytest
 
 from server.models import Activity, database
@@ -65,9 +66,15 @@ def test_F2_C1b_chat_and_email_attach_to_the_customers_open_request(desktop, age
     desktop.act(1, "answer", call)
     desktop.wait_for_dialog(1, call, "posted")
     entry = open_entry(agent, call)
-    customer = agent.post("/api/v1/customers", json={
-        "name": "Ada Lovelace", "email": "ada@example.com", "phone": "+31 20 555 0142",
-        "activity_id": entry["activity"]["id"]}).get_json()
+    customer = agent.post(
+        "/api/v1/customers",
+        json={
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "phone": "+31 20 555 0142",
+            "activity_id": entry["activity"]["id"],
+        },
+    ).get_json()
     request_id = entry["request"]["id"]
 
     chat = desktop.task(1, "chat", "ada@example.com")
@@ -105,15 +112,16 @@ def test_F2_refresh_mid_call_processes_the_call_again_without_a_duplicate(deskto
     desktop.wait_for_dialog(1, chat, "posted")
 
     desktop.reload_gadget(1)
-    wait_until(lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
-               message="the gadget to load again")
+    wait_until(
+        lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
+        message="the gadget to load again",
+    )
     # The new page finds both dialogs already there and records them again: the same ids.
     desktop.wait_for_dialog(1, dialog, "posted")
     desktop.wait_for_dialog(1, chat, "posted")
     assert len(activities_from(dialog)) == 1
     assert len(activities_from(chat)) == 1
-    assert any("recorded call " + dialog + " (200)" in line
-               for line in desktop.bridge(1)["log"])
+    assert any("recorded call " + dialog + " (200)" in line for line in desktop.bridge(1)["log"])
 
     desktop.act(1, "drop", dialog)
     desktop.wait_for_dialog(1, dialog, "ended")
@@ -122,14 +130,19 @@ def test_F2_refresh_mid_call_processes_the_call_again_without_a_duplicate(deskto
 
 def test_F2_adjust_height_after_render_and_again_when_the_tab_shows(desktop):
     desktop.sign_in(1, "agent1")
-    heights = wait_until(lambda: desktop.harness("CDHarness.panels['1'].heights"),
-                         message="adjustHeight")
+    heights = wait_until(
+        lambda: desktop.harness("CDHarness.panels['1'].heights"), message="adjustHeight"
+    )
     assert heights[-1]["applied"] and heights[-1]["height"] > 0
     # The frame is as tall as the gadget's content said, with no scroll bar inside.
-    wait_until(lambda: desktop.page.eval_on_selector(
-        "iframe#gadget-1", "f => f.clientHeight >= f.contentDocument.body.offsetHeight && "
-        "f.clientHeight === CDHarness.panels['1'].heights.slice(-1)[0].height"),
-        message="the frame to take the gadget's height")
+    wait_until(
+        lambda: desktop.page.eval_on_selector(
+            "iframe#gadget-1",
+            "f => f.clientHeight >= f.contentDocument.body.offsetHeight && "
+            "f.clientHeight === CDHarness.panels['1'].heights.slice(-1)[0].height",
+        ),
+        message="the frame to take the gadget's height",
+    )
 
     desktop.panel(1).get_by_role("tab", name="Home").click()
     dialog = desktop.call(1, caller="+31 20 555 0111")
@@ -140,10 +153,14 @@ def test_F2_adjust_height_after_render_and_again_when_the_tab_shows(desktop):
 
     active_tabs = desktop.harness("CDHarness.panels['1'].activeTabs")
     desktop.panel(1).get_by_role("tab", name="Manage Customers").click()
-    wait_until(lambda: desktop.harness("CDHarness.panels['1'].activeTabs") > active_tabs,
-               message="ACTIVE_TAB")
-    after = wait_until(lambda: desktop.harness("CDHarness.panels['1'].heights")[len(hidden):],
-                       message="adjustHeight on ACTIVE_TAB")
+    wait_until(
+        lambda: desktop.harness("CDHarness.panels['1'].activeTabs") > active_tabs,
+        message="ACTIVE_TAB",
+    )
+    after = wait_until(
+        lambda: desktop.harness("CDHarness.panels['1'].heights")[len(hidden) :],
+        message="adjustHeight on ACTIVE_TAB",
+    )
     assert after[-1]["applied"]
 
 
@@ -180,8 +197,10 @@ def test_F3_F4_sso_sign_in_and_a_refused_password(desktop):
 def test_C10_the_gadget_follows_the_finesse_locale(desktop):
     desktop.sign_in(1, "agent1", locale="nl_NL")
     assert desktop.bridge(1)["locale"] == "nl"
-    wait_until(lambda: desktop.panel(1).locator("[data-role=gadget-title]").inner_text()
-               == "Klantcontext", message="the Dutch title")
+    wait_until(
+        lambda: desktop.panel(1).locator("[data-role=gadget-title]").inner_text() == "Klantcontext",
+        message="the Dutch title",
+    )
     desktop.sign_in(2, "agent2", locale="fr_FR")
     assert desktop.bridge(2)["locale"] == "fr"
 
@@ -201,10 +220,13 @@ def test_F2_widget_embedded_cross_origin_and_refreshed_after_each_interaction(de
     gadget.locator("#cd-open-list", has_text="+31 20 555 0188").wait_for()
 
     desktop.reload_gadget(1)
-    wait_until(lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
-               message="the gadget to load again")
-    wait_until(lambda: (desktop.bridge(1) or {}).get("widget") == "started",
-               message="the widget again")
+    wait_until(
+        lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
+        message="the gadget to load again",
+    )
+    wait_until(
+        lambda: (desktop.bridge(1) or {}).get("widget") == "started", message="the widget again"
+    )
     gadget = desktop.frame(1)
     assert gadget.locator("[data-context-desk]").count() == 1
     gadget.locator("#cd-open-list", has_text="+31 20 555 0188").wait_for()

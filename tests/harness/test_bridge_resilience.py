@@ -1,4 +1,5 @@
 """The bridge keeps recording when the widget cannot be shown, and keeps its session (F2, F3)."""
+
 import pytest
 
 from tests.harness.desktop import wait_until
@@ -11,9 +12,11 @@ def test_F2_C10_widget_failure_is_a_translated_error_and_calls_are_still_recorde
 
     def unavailable(route):
         asked.append(route.request.url)
-        route.fulfill(status=503, body="<html><body>Service Unavailable</body></html>",
-                      headers={"Content-Type": "text/html",
-                               "Access-Control-Allow-Origin": "*"})
+        route.fulfill(
+            status=503,
+            body="<html><body>Service Unavailable</body></html>",
+            headers={"Content-Type": "text/html", "Access-Control-Allow-Origin": "*"},
+        )
 
     desktop.page.route("**/widget/**", unavailable)
     desktop.sign_in(1, "agent1", locale="nl_NL")
@@ -32,8 +35,10 @@ def test_F2_C10_widget_failure_is_a_translated_error_and_calls_are_still_recorde
 
     status.get_by_role("button", name="Opnieuw proberen").click()
     # (Playwright runs the route handler only while the test calls into it: poll the bridge.)
-    wait_until(lambda: sum("widget failed" in line for line in desktop.bridge(1)["log"]) == 2,
-               message="the widget to be asked again")
+    wait_until(
+        lambda: sum("widget failed" in line for line in desktop.bridge(1)["log"]) == 2,
+        message="the widget to be asked again",
+    )
     assert len(asked) == 2
     status.get_by_role("button", name="Opnieuw proberen").wait_for()
     desktop.screenshot("widget-unavailable-nl")
@@ -45,6 +50,7 @@ def test_F3_session_renewed_before_it_expires(app, desktop, monkeypatch):
 
     def sign_ins():
         return sum("signed in as agent1" in line for line in desktop.bridge(1)["log"])
+
     wait_until(lambda: sign_ins() >= 2, timeout=8, message="the session to be renewed")
     # 4 s after the first sign-in the first token has expired; the renewed one still works.
     wait_until(lambda: sign_ins() >= 3, timeout=8, message="a second renewal")

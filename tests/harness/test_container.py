@@ -1,4 +1,5 @@
 """The harness's gadget container and mock Finesse pages (F4), over real HTTP."""
+
 import base64
 import urllib.parse
 
@@ -66,16 +67,24 @@ def test_F4_harness_page_offers_every_mock_agent(base):
 
 
 def test_F3_mock_sso_token_is_accepted_by_the_mock_finesse_rest_api(base):
-    token = requests.post(f"{base}/harness/sso-token",
-                          json={"id": "agent2", "password": "password2"}, timeout=5).json()
-    user = requests.get(f"{base}/finesse/api/User/agent2", timeout=5,
-                        headers={"Authorization": "Bearer " + token["token"]})
+    token = requests.post(
+        f"{base}/harness/sso-token", json={"id": "agent2", "password": "password2"}, timeout=5
+    ).json()
+    user = requests.get(
+        f"{base}/finesse/api/User/agent2",
+        timeout=5,
+        headers={"Authorization": "Bearer " + token["token"]},
+    )
     assert user.status_code == 200 and "<loginId>agent2</loginId>" in user.text
-    other = requests.get(f"{base}/finesse/api/User/agent1", timeout=5,
-                         headers={"Authorization": "Bearer " + token["token"]})
+    other = requests.get(
+        f"{base}/finesse/api/User/agent1",
+        timeout=5,
+        headers={"Authorization": "Bearer " + token["token"]},
+    )
     assert other.status_code == 401
-    refused = requests.post(f"{base}/harness/sso-token",
-                            json={"id": "agent2", "password": "nope"}, timeout=5)
+    refused = requests.post(
+        f"{base}/harness/sso-token", json={"id": "agent2", "password": "nope"}, timeout=5
+    )
     assert refused.status_code == 401
     assert requests.post(f"{base}/harness/sso-token", json=[], timeout=5).status_code == 422
 
@@ -83,8 +92,10 @@ def test_F3_mock_sso_token_is_accepted_by_the_mock_finesse_rest_api(base):
 def test_F3_mock_finesse_user_checks_basic_credentials(base):
     def get(agent, password):
         header = "Basic " + base64.b64encode(f"{agent}:{password}".encode()).decode()
-        return requests.get(f"{base}/finesse/api/User/agent3", timeout=5,
-                            headers={"Authorization": header}).status_code
+        return requests.get(
+            f"{base}/finesse/api/User/agent3", timeout=5, headers={"Authorization": header}
+        ).status_code
+
     assert get("agent3", "password3") == 200
     assert get("agent3", "password1") == 401
     assert get("agent1", "password1") == 401

@@ -1,5 +1,6 @@
 """The finesse.js stand-in has the documented shapes of Cisco's library (F4), so a bridge that
 works against it works against Finesse: names, callback arguments, state names."""
+
 import pytest
 
 from tests.harness.desktop import wait_until
@@ -7,15 +8,33 @@ from tests.harness.desktop import wait_until
 pytestmark = pytest.mark.browser
 
 # Finesse's documented names (Finesse JavaScript library, 11.6-12.6).
-DIALOG_STATES = ["ALERTING", "INITIATING", "ACTIVE", "DROPPED", "INITIATED", "FAILED",
-                 "ACCEPTED"]
+DIALOG_STATES = ["ALERTING", "INITIATING", "ACTIVE", "DROPPED", "INITIATED", "FAILED", "ACCEPTED"]
 PARTICIPANT_STATES = DIALOG_STATES + ["HELD", "WRAP_UP"]
 MEDIA_STATES = ["LOGOUT", "NOT_READY", "READY", "RESERVED", "WORK", "INTERRUPTED"]
-MEDIA_DIALOG_STATES = ["OFFERED", "ACCEPTED", "ACTIVE", "PAUSED", "WRAPPING_UP",
-                       "INTERRUPTED", "CLOSED"]
-CONFIG_KEYS = ["id", "authorization", "authToken", "host", "hostPort", "scheme", "restHost",
-               "locale", "extension", "teamId", "teamName", "systemAuthMode",
-               "clientDriftInMillis"]
+MEDIA_DIALOG_STATES = [
+    "OFFERED",
+    "ACCEPTED",
+    "ACTIVE",
+    "PAUSED",
+    "WRAPPING_UP",
+    "INTERRUPTED",
+    "CLOSED",
+]
+CONFIG_KEYS = [
+    "id",
+    "authorization",
+    "authToken",
+    "host",
+    "hostPort",
+    "scheme",
+    "restHost",
+    "locale",
+    "extension",
+    "teamId",
+    "teamName",
+    "systemAuthMode",
+    "clientDriftInMillis",
+]
 
 SHAPES = """() => {
   const R = finesse.restservices;
@@ -47,14 +66,22 @@ def test_F4_stand_in_names_match_the_finesse_library(desktop):
     desktop.sign_in(1, "agent1")
     shapes = desktop.frame(1).evaluate(SHAPES)
     assert {"getId", "getExtension", "getDialogs", "getMediaList", "addHandler"} <= set(
-        shapes["user"])
-    assert {"getId", "getFromAddress", "getToAddress", "getMediaType", "getState",
-            "getParticipants", "getMediaProperties", "addHandler", "getData"} <= set(
-        shapes["dialog"])
+        shapes["user"]
+    )
+    assert {
+        "getId",
+        "getFromAddress",
+        "getToAddress",
+        "getMediaType",
+        "getState",
+        "getParticipants",
+        "getMediaProperties",
+        "addHandler",
+        "getData",
+    } <= set(shapes["dialog"])
     assert {"setTaskState", "getFromAddress", "getMediaProperties"} <= set(shapes["mediaDialog"])
     assert {"getMedia"} <= set(shapes["mediaList"])
-    assert {"getId", "getName", "getState", "isLoggedIn", "getMediaDialogs"} <= set(
-        shapes["media"])
+    assert {"getId", "getName", "getState", "isLoggedIn", "getMediaDialogs"} <= set(shapes["media"])
     assert {"getCollection", "addHandler"} <= set(shapes["dialogs"])
     assert sorted(shapes["dialogStates"]) == sorted(DIALOG_STATES)
     assert sorted(shapes["participantStates"]) == sorted(PARTICIPANT_STATES)
@@ -63,9 +90,17 @@ def test_F4_stand_in_names_match_the_finesse_library(desktop):
     assert shapes["statesNameThemselves"]
     assert sorted(shapes["config"]) == sorted(CONFIG_KEYS)
     assert {"init", "registerOnConnectHandler", "registerOnDisconnectHandler"} <= set(
-        shapes["clientServices"])
-    assert {"init", "addHandler", "makeActiveTabReq", "activateMyTab", "getMyGadgetId",
-            "showMyGadgetNotification", "Topics"} <= set(shapes["containerServices"])
+        shapes["clientServices"]
+    )
+    assert {
+        "init",
+        "addHandler",
+        "makeActiveTabReq",
+        "activateMyTab",
+        "getMyGadgetId",
+        "showMyGadgetNotification",
+        "Topics",
+    } <= set(shapes["containerServices"])
     assert shapes["activeTab"] == "finesse.containerservices.activeTab"
     assert {"init", "log"} <= set(shapes["logger"])
 
@@ -106,9 +141,12 @@ def test_F4_stand_in_callbacks_have_finesse_shapes(desktop):
     desktop.act(1, "drop", dialog)
     email = desktop.task(1, "email", "grace@example.com")
     desktop.task(1, "chat", "visitor-9")  # another MRD: 5001's collection hears of it too
-    seen = wait_until(lambda: frame.evaluate(
-        "seen.deleted.length && seen.media.length === 2 && seen.errors.length && seen"),
-        message="the recorded callbacks")
+    seen = wait_until(
+        lambda: frame.evaluate(
+            "seen.deleted.length && seen.media.length === 2 && seen.errors.length && seen"
+        ),
+        message="the recorded callbacks",
+    )
 
     [added] = seen["added"]
     assert added["id"] == dialog and added["from"] == "+31 20 555 0123"

@@ -5,6 +5,7 @@ a test that moves the clock on makes "the scheduled runs come due" with `fire_sc
 which does what RQ's scheduler does for a due job (moves it onto its queue), then lets a
 burst worker run everything queued.
 """
+
 import json
 import time
 
@@ -77,8 +78,11 @@ class Events:
 
     def of(self, **match):
         self.collect()
-        return [event for event in self.seen
-                if all(event.get(key) == value for key, value in match.items())]
+        return [
+            event
+            for event in self.seen
+            if all(event.get(key) == value for key, value in match.items())
+        ]
 
     def close(self):
         self.pubsub.close()

@@ -1,5 +1,6 @@
 """D5, the timer half: an offer not accepted within 15 seconds makes the agent Not Ready and
 puts the task back in the queue; accepting in time keeps it; the two never both win."""
+
 import datetime
 import threading
 
@@ -15,12 +16,14 @@ from tests.jobs.helpers import Events, redis_of, run_timed_work, scheduled_at, s
 @pytest.fixture
 def ready(app, db, sign_in):
     """Sign agents in and make them Ready, in order (the first has waited longest)."""
+
     def ready(*agent_ids):
         agents = [sign_in(agent_id) for agent_id in agent_ids]
         with app.app_context():
             for agent in agents:
                 offers.set_state(agent.id, "ready")
         return agents
+
     return ready
 
 
@@ -45,7 +48,8 @@ def test_D5_an_offer_accepted_at_14_9_s_stays_accepted(app, ready, frozen_clock)
 
 
 def test_D5_at_15_1_s_the_agent_is_not_ready_and_the_task_is_back_in_the_queue(
-        app, ready, frozen_clock):
+    app, ready, frozen_clock
+):
     (agent,) = ready("agent1")
     task = queue_task(app)
     events = Events(app)
@@ -94,14 +98,12 @@ def test_D5_a_requeued_task_goes_to_the_next_ready_agent(app, ready, frozen_cloc
     events = Events(app)
     run_timed_work(app, only={jobs.offer_timeout_id(task.id, 1)})
     offered = Task.get_by_id(task.id)
-    assert (offered.status, offered.agent_id, offered.offer_number) == (
-        "offered", second.id, 2)
+    assert (offered.status, offered.agent_id, offered.offer_number) == ("offered", second.id, 2)
     assert events.of(type="offer", to=second.id)
     events.close()
 
 
-def test_D5_an_offer_whose_time_out_job_was_lost_is_let_go_by_the_sweep(
-        app, ready, frozen_clock):
+def test_D5_an_offer_whose_time_out_job_was_lost_is_let_go_by_the_sweep(app, ready, frozen_clock):
     (agent,) = ready("agent1")
     task = queue_task(app)
     # FLUSHDB: FLUSHALL for this service, sparing the other databases of a shared server.
@@ -118,18 +120,28 @@ def test_D5_100_races_of_accept_against_the_time_out_never_both_win(app, ready):
     expires = start + datetime.timedelta(seconds=15)
     # Each side sees its own side of the deadline: the accept a hair before, the time-out
     # a hair after, so both are in time and only the database can decide.
-    moment = {"accept": expires - datetime.timedelta(milliseconds=1),
-              "time-out": expires + datetime.timedelta(milliseconds=1)}
+    moment = {
+        "accept": expires - datetime.timedelta(milliseconds=1),
+        "time-out": expires + datetime.timedelta(milliseconds=1),
+    }
     clock.set_clock(lambda: moment.get(threading.current_thread().name, start))
     outcomes = {"accepted": 0, "timed out": 0}
     try:
         for race in range(100):
-            task = Task.create(medium="call", identity_kind="phone",
-                               identity_value=f"+3120{race:07d}", status="offered",
-                               agent=agent.id, offer_number=1, offered_at=start,
-                               offer_expires_at=expires, queued_at=start)
+            task = Task.create(
+                medium="call",
+                identity_kind="phone",
+                identity_value=f"+3120{race:07d}",
+                status="offered",
+                agent=agent.id,
+                offer_number=1,
+                offered_at=start,
+                offer_expires_at=expires,
+                queued_at=start,
+            )
             AgentState.update(task=task.id, state="ready").where(
-                AgentState.agent == agent.id).execute()
+                AgentState.agent == agent.id
+            ).execute()
             results = {}
             barrier = threading.Barrier(2)
 
@@ -147,8 +159,10 @@ def test_D5_100_races_of_accept_against_the_time_out_never_both_win(app, ready):
                     barrier.wait()
                     results["time-out"] = offers.time_out(task_id, 1) == offers.TIMED_OUT
 
-            threads = [threading.Thread(target=accept, name="accept"),
-                       threading.Thread(target=time_out, name="time-out")]
+            threads = [
+                threading.Thread(target=accept, name="accept"),
+                threading.Thread(target=time_out, name="time-out"),
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:

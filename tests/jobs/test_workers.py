@@ -1,4 +1,5 @@
 """Real RQ workers, in their own processes, doing the timed work (D5, D6, O2, O3)."""
+
 import datetime
 import os
 import signal
@@ -39,13 +40,24 @@ def real_worker(app, redis_url, database_url, tmp_path):
     started, logs = [], []
 
     def start(**settings):
-        env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=database_url,
-                   INSTANCE_PATH=str(tmp_path), SECRET_KEY="test-secret", **settings)
+        env = dict(
+            os.environ,
+            REDIS_URL=redis_url,
+            DATABASE_URL=database_url,
+            INSTANCE_PATH=str(tmp_path),
+            SECRET_KEY="test-secret",
+            **settings,
+        )
         log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115 (closed below)
         logs.append(log)
         process = subprocess.Popen(
             [RQ, "worker", "-w", "server.jobs.Worker", "--with-scheduler", "--url", redis_url],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         started.append(process)
         return process
 
@@ -66,9 +78,6 @@ def kill(process):
     process.wait(10)
 
 
-
-
-
 def sweep_status(app):
     try:
         return Job.fetch(jobs.SWEEP_ID, connection=redis_of(app)).get_status()
@@ -87,12 +96,15 @@ def test_D6_a_request_due_in_3_seconds_closes_within_2_seconds_after_it(app, db,
     def closed():
         with database.connection_context():
             return Request.get_by_id(request.id).closed_at
+
     closed_at = wait_until(closed, 10)
     seen = now()
     assert deadline <= closed_at <= deadline + datetime.timedelta(seconds=2)
     assert seen <= deadline + datetime.timedelta(seconds=2.5)
-    print(f"\nD6 real worker: closed {(closed_at - deadline).total_seconds():.3f} s "
-          f"after the deadline")
+    print(
+        f"\nD6 real worker: closed {(closed_at - deadline).total_seconds():.3f} s "
+        f"after the deadline"
+    )
 
 
 @pytest.mark.slow
@@ -100,11 +112,13 @@ def test_D6_a_worker_killed_mid_batch_leaves_no_request_half_closed(app, db, rea
     total = 30_000
     customer = Customer.create(name="Killed")
     overdue = now() - datetime.timedelta(days=6)
-    rows = [{"customer": customer.id, "title": f"r{n}", "last_activity_at": overdue}
-            for n in range(total)]
+    rows = [
+        {"customer": customer.id, "title": f"r{n}", "last_activity_at": overdue}
+        for n in range(total)
+    ]
     with database.atomic():
         for start in range(0, total, 1000):
-            Request.insert_many(rows[start:start + 1000]).execute()
+            Request.insert_many(rows[start : start + 1000]).execute()
 
     def closed_count():
         with database.connection_context():
@@ -123,8 +137,9 @@ def test_D6_a_worker_killed_mid_batch_leaves_no_request_half_closed(app, db, rea
     assert result.exit_code == 0, result.output
     assert Request.select().where(Request.status == "open").count() == 0
     assert Change.select().where(Change.action == "closed").count() == total
-    assert (Change.select(Change.request_id).where(Change.action == "closed")
-            .distinct().count()) == total
+    assert (
+        Change.select(Change.request_id).where(Change.action == "closed").distinct().count()
+    ) == total
 
 
 @pytest.mark.slow
@@ -135,14 +150,14 @@ def test_D5_real_worker_times_an_offer_out_after_its_seconds(app, db, real_worke
         agent = sign_in("agent1")
         with app.app_context():
             offers.set_state(agent.id, "ready")
-            task = Task.create(medium="call", identity_kind="phone",
-                               identity_value="+31201234567")
+            task = Task.create(medium="call", identity_kind="phone", identity_value="+31201234567")
             offered = offers.dispatch()[0]
         assert offered.id == task.id
 
         def requeued():
             with database.connection_context():
                 return Task.get_by_id(task.id).status == "queued"
+
         wait_until(requeued, 10)
         late = (now() - offered.offer_expires_at).total_seconds()
         assert 0 <= late < 2
@@ -152,7 +167,8 @@ def test_D5_real_worker_times_an_offer_out_after_its_seconds(app, db, real_worke
 
 
 def test_O3_a_failing_job_is_retried_with_back_off_then_lands_in_the_failed_registry(
-        app, db, sign_in):
+    app, db, sign_in
+):
     agent = sign_in("agent1")
     with app.app_context():
         offers.set_state(agent.id, "ready")

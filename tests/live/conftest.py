@@ -1,4 +1,5 @@
 """Live-event fixtures: real WebSocket clients against the live HTTP server."""
+
 import json
 import socket
 import time
@@ -29,8 +30,9 @@ class Socket:
         """Watch a record and wait for the server's acknowledgement."""
         self.send(type="watch", kind=kind, id=str(record_id))
         seen = len(self.seen)
-        self.next(lambda e: e["type"] == "watching" and e["id"] == str(record_id)
-                  and e["kind"] == kind)
+        self.next(
+            lambda e: e["type"] == "watching" and e["id"] == str(record_id) and e["kind"] == kind
+        )
         self.backlog += self.seen[seen:-1]
 
     def unwatch(self, kind, record_id):
@@ -78,8 +80,7 @@ def ws_url(base_url, token=None):
 
 
 def changed(kind, record_id):
-    return lambda e: (e["type"] == "changed" and e["kind"] == kind
-                      and e["id"] == str(record_id))
+    return lambda e: e["type"] == "changed" and e["kind"] == kind and e["id"] == str(record_id)
 
 
 def of_type(kind):
@@ -92,15 +93,15 @@ def live_socket(app):
     opened = []
 
     def open_socket(agent, origin=None, base_url=None):
-        socket = Socket(ws_url(base_url or app.live_server.url, agent.token),
-                        origin or app.config["PUBLIC_URL"])
+        socket = Socket(
+            ws_url(base_url or app.live_server.url, agent.token), origin or app.config["PUBLIC_URL"]
+        )
         opened.append(socket)
         return socket
 
     yield open_socket
     for live in opened:
         live.close()
-
 
 
 class RawSocket:
@@ -114,9 +115,15 @@ class RawSocket:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
         self.sock.connect((parts.hostname, parts.port))
         self.ws = WSConnection(ConnectionType.CLIENT)
-        self.sock.sendall(self.ws.send(Request(
-            host=parts.netloc, target=f"/ws?token={token}",
-            extra_headers=[(b"origin", origin.encode())])))
+        self.sock.sendall(
+            self.ws.send(
+                Request(
+                    host=parts.netloc,
+                    target=f"/ws?token={token}",
+                    extra_headers=[(b"origin", origin.encode())],
+                )
+            )
+        )
         self.sock.settimeout(5)
         while True:
             self.ws.receive_data(self.sock.recv(4096))
@@ -147,8 +154,7 @@ def raw_socket(app):
     opened = []
 
     def open_socket(agent, receive_buffer=None):
-        raw = RawSocket(app.live_server.url, agent.token, app.config["PUBLIC_URL"],
-                        receive_buffer)
+        raw = RawSocket(app.live_server.url, agent.token, app.config["PUBLIC_URL"], receive_buffer)
         opened.append(raw)
         return raw
 

@@ -1,4 +1,5 @@
 """Real web processes for the live tests and the live benchmark: gunicorn, as in production."""
+
 import os
 import socket
 import subprocess
@@ -24,16 +25,23 @@ class ServerProcess:
     def __init__(self, env, port=None, worker_class="gthread", threads=64, log=None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [os.path.join(BIN, "gunicorn"), "server:create_app()",
-                   f"--bind=127.0.0.1:{self.port}", f"--worker-class={worker_class}",
-                   "--workers=1", "--timeout=0", "--graceful-timeout=2"]
+        command = [
+            os.path.join(BIN, "gunicorn"),
+            "server:create_app()",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--worker-class={worker_class}",
+            "--workers=1",
+            "--timeout=0",
+            "--graceful-timeout=2",
+        ]
         if worker_class == "gthread":
             command.append(f"--threads={threads}")
         else:
             command.append(f"--worker-connections={threads}")
         env = {**os.environ, **env, "PUBLIC_URL": self.url, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log or
-                                        subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
 
     def wait_ready(self, timeout=30):
         deadline = time.monotonic() + timeout

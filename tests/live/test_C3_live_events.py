@@ -1,6 +1,7 @@
 """C3 live: `/ws` admits only agents from allowed origins, and sends `changed` events to the
 agents who have the record on screen (not to the one who changed it), `interaction` events to
 the agent whose Open list changed."""
+
 import base64
 import http.client
 import json
@@ -15,16 +16,21 @@ from tests.live.conftest import changed, of_type, ws_url
 
 def new_request(agent, title="Printer jams"):
     customer = agent.post("/api/v1/customers", json={"name": "Sanne de Vries"}).get_json()
-    request = agent.post(f"/api/v1/customers/{customer['id']}/requests",
-                         json={"title": title}).get_json()
+    request = agent.post(
+        f"/api/v1/customers/{customer['id']}/requests", json={"title": title}
+    ).get_json()
     return customer, request
 
 
 def refused_status(url, origin=None):
     """The HTTP status a WebSocket handshake gets (101 when it is accepted)."""
     parts = urllib.parse.urlsplit(url)
-    headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    headers = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+    }
     if origin:
         headers["Origin"] = origin
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
@@ -60,32 +66,48 @@ def test_C3_the_finesse_desktop_origin_is_allowed_when_configured(app, agent, li
     try:
         socket = live_socket(agent, origin="https://finesse-b.example")
         socket.watch("customer", "1")
-        assert refused_status(ws_url(app.live_server.url, agent.token),
-                              "https://finesse-a.example:8445") == 101
-        assert refused_status(ws_url(app.live_server.url, agent.token),
-                              "https://finesse-c.example") == 403
+        assert (
+            refused_status(
+                ws_url(app.live_server.url, agent.token), "https://finesse-a.example:8445"
+            )
+            == 101
+        )
+        assert (
+            refused_status(ws_url(app.live_server.url, agent.token), "https://finesse-c.example")
+            == 403
+        )
     finally:
         app.config["ALLOWED_ORIGINS"] = ""
 
 
-def test_C3_a_change_reaches_every_watching_agent_but_its_author(agent, agent2, sign_in,
-                                                                  live_socket):
+def test_C3_a_change_reaches_every_watching_agent_but_its_author(
+    agent, agent2, sign_in, live_socket
+):
     agent3 = sign_in("agent3")
     _customer, request = new_request(agent)
     mine, theirs, bystander = live_socket(agent), live_socket(agent2), live_socket(agent3)
     mine.watch("request", request["id"])
     theirs.watch("request", request["id"])
 
-    saved = agent2.patch(f"/api/v1/requests/{request['id']}",
-                         json={"version": request["version"], "title": "Printer on fire"})
+    saved = agent2.patch(
+        f"/api/v1/requests/{request['id']}",
+        json={"version": request["version"], "title": "Printer on fire"},
+    )
     event = mine.next(changed("request", request["id"]))
-    assert event == {"type": "changed", "kind": "request", "id": request["id"],
-                     "version": saved.get_json()["version"], "by": "agent2",
-                     "by_name": "agent2"}
+    assert event == {
+        "type": "changed",
+        "kind": "request",
+        "id": request["id"],
+        "version": saved.get_json()["version"],
+        "by": "agent2",
+        "by_name": "agent2",
+    }
 
     # The author's own socket gets nothing for its own change, only for the next one of mine.
-    agent.patch(f"/api/v1/requests/{request['id']}",
-                json={"version": saved.get_json()["version"], "title": "Printer fixed"})
+    agent.patch(
+        f"/api/v1/requests/{request['id']}",
+        json={"version": saved.get_json()["version"], "title": "Printer fixed"},
+    )
     assert theirs.next(changed("request", request["id"]))["by"] == "agent1"
     assert [e for e in theirs.seen if e["type"] == "changed" and e["by"] == "agent2"] == []
     assert [e for e in bystander.quiet() if e["type"] == "changed"] == []
@@ -97,8 +119,10 @@ def test_C3_unwatched_records_send_nothing(agent, agent2, live_socket):
     socket.watch("request", request["id"])
     socket.unwatch("request", request["id"])
     socket.watch("customer", "999")  # a sync point: unwatch was handled before this ack
-    agent2.patch(f"/api/v1/requests/{request['id']}",
-                 json={"version": request["version"], "title": "Changed"})
+    agent2.patch(
+        f"/api/v1/requests/{request['id']}",
+        json={"version": request["version"], "title": "Changed"},
+    )
     assert [e for e in socket.quiet() if e["type"] == "changed"] == []
 
 

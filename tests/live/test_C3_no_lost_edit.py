@@ -3,6 +3,7 @@
 The race test runs 20 writers at once against the live HTTP server, each thread with its own
 HTTP connection (so its own server thread and database connection).
 """
+
 import threading
 
 import requests
@@ -15,8 +16,9 @@ ROUNDS = 3
 
 def new_request(agent, title="Printer jams"):
     customer = agent.post("/api/v1/customers", json={"name": "Sanne de Vries"}).get_json()
-    return agent.post(f"/api/v1/customers/{customer['id']}/requests",
-                      json={"title": title}).get_json()
+    return agent.post(
+        f"/api/v1/customers/{customer['id']}/requests", json={"title": title}
+    ).get_json()
 
 
 def test_C3_twenty_concurrent_writers_lose_no_edit(app, sign_in):
@@ -65,28 +67,36 @@ def test_C3_twenty_concurrent_writers_lose_no_edit(app, sign_in):
 
     with database.connection_context():
         final = Request.get_by_id(int(request["id"]))
-        log = list(Change.select().where((Change.kind == "request")
-                                         & (Change.record_id == final.id)
-                                         & (Change.action == "updated")))
+        log = list(
+            Change.select().where(
+                (Change.kind == "request")
+                & (Change.record_id == final.id)
+                & (Change.action == "updated")
+            )
+        )
     last = max(accepted, key=lambda r: r[4]["version"])
     assert final.version == versions[-1] and final.title == last[3]
     assert sorted((c.agent, c.data["version"]) for c in log) == sorted(
-        (agent_id, body["version"]) for _s, agent_id, _v, _t, body in accepted)
+        (agent_id, body["version"]) for _s, agent_id, _v, _t, body in accepted
+    )
 
 
 def known_caller(agent, number="+31 20 555 0101", source_id="dialog-c3-1"):
     """A call from a customer the agent then creates: the activity and its request, as loaded."""
     first = agent.call(number, source_id).get_json()
-    customer = agent.post("/api/v1/customers", json={
-        "name": "Sanne de Vries", "activity_id": first["activity"]["id"]}).get_json()
+    customer = agent.post(
+        "/api/v1/customers", json={"name": "Sanne de Vries", "activity_id": first["activity"]["id"]}
+    ).get_json()
     activity = agent.get(f"/api/v1/activities/{first['activity']['id']}").get_json()
     request = agent.get(f"/api/v1/requests/{activity['request_id']}").get_json()
     return customer, request, activity
 
 
 def edit_subject(agent, activity, subject):
-    return agent.patch(f"/api/v1/activities/{activity['id']}",
-                       json={"version": activity["version"], "subject": subject})
+    return agent.patch(
+        f"/api/v1/activities/{activity['id']}",
+        json={"version": activity["version"], "subject": subject},
+    )
 
 
 def test_C3_stale_activity_edit_is_409_with_the_current_activity(agent, agent2):
@@ -99,11 +109,17 @@ def test_C3_stale_activity_edit_is_409_with_the_current_activity(agent, agent2):
 
 def test_C3_stale_customer_edit_keeps_the_first_writers_change(agent, agent2):
     customer = agent.post("/api/v1/customers", json={"name": "Ayşe"}).get_json()
-    assert agent2.patch(f"/api/v1/customers/{customer['id']}",
-                        json={"version": customer["version"], "email": "a@example.com"}
-                        ).status_code == 200
-    stale = agent.patch(f"/api/v1/customers/{customer['id']}",
-                        json={"version": customer["version"], "email": "b@example.com"})
+    assert (
+        agent2.patch(
+            f"/api/v1/customers/{customer['id']}",
+            json={"version": customer["version"], "email": "a@example.com"},
+        ).status_code
+        == 200
+    )
+    stale = agent.patch(
+        f"/api/v1/customers/{customer['id']}",
+        json={"version": customer["version"], "email": "b@example.com"},
+    )
     assert stale.status_code == 409
     now = agent.get(f"/api/v1/customers/{customer['id']}").get_json()
     assert now["email"] == "a@example.com" and now["version"] == customer["version"] + 1
@@ -112,9 +128,11 @@ def test_C3_stale_customer_edit_keeps_the_first_writers_change(agent, agent2):
 def test_C3_tags_and_comments_bump_the_activity_so_an_older_edit_is_refused(agent, agent2):
     _customer, _request, loaded = known_caller(agent)
     path = f"/api/v1/activities/{loaded['id']}"
-    steps = [lambda: agent2.post(f"{path}/tags", json={"name": "refund"}),
-             lambda: agent2.post(f"{path}/comments", json={"body": "Called back."}),
-             lambda: agent2.delete(f"{path}/tags/refund")]
+    steps = [
+        lambda: agent2.post(f"{path}/tags", json={"name": "refund"}),
+        lambda: agent2.post(f"{path}/comments", json={"body": "Called back."}),
+        lambda: agent2.delete(f"{path}/tags/refund"),
+    ]
     for step in steps:
         before = agent.get(path).get_json()
         assert step().status_code in (200, 201, 204)
@@ -122,7 +140,10 @@ def test_C3_tags_and_comments_bump_the_activity_so_an_older_edit_is_refused(agen
         assert after["version"] == before["version"] + 1
         assert edit_subject(agent, before, "Mine").status_code == 409
     assert [c.action for c in _changes("activity", loaded["id"])][-3:] == [
-        "tagged", "commented", "untagged"]
+        "tagged",
+        "commented",
+        "untagged",
+    ]
 
 
 def test_C3_a_refused_duplicate_tag_changes_no_version(agent):
@@ -136,20 +157,27 @@ def test_C3_a_refused_duplicate_tag_changes_no_version(agent):
 
 def test_C3_moving_an_activity_bumps_it_and_both_requests(agent, agent2):
     customer, source, activity = known_caller(agent)
-    target = agent.post(f"/api/v1/customers/{customer['id']}/requests",
-                        json={"title": "Second issue"}).get_json()
-    moved = agent2.post(f"/api/v1/activities/{activity['id']}/move",
-                        json={"request_id": target["id"], "version": activity["version"]})
+    target = agent.post(
+        f"/api/v1/customers/{customer['id']}/requests", json={"title": "Second issue"}
+    ).get_json()
+    moved = agent2.post(
+        f"/api/v1/activities/{activity['id']}/move",
+        json={"request_id": target["id"], "version": activity["version"]},
+    )
     assert moved.status_code == 200
     assert moved.get_json()["version"] == activity["version"] + 1
     for request in (source, target):
         now = agent.get(f"/api/v1/requests/{request['id']}").get_json()
         assert now["version"] == request["version"] + 1
-        stale = agent.patch(f"/api/v1/requests/{request['id']}",
-                            json={"version": request["version"], "title": "Mine"})
+        stale = agent.patch(
+            f"/api/v1/requests/{request['id']}",
+            json={"version": request["version"], "title": "Mine"},
+        )
         assert stale.status_code == 409
-    again = agent.post(f"/api/v1/activities/{activity['id']}/move",
-                       json={"request_id": source["id"], "version": activity["version"]})
+    again = agent.post(
+        f"/api/v1/activities/{activity['id']}/move",
+        json={"request_id": source["id"], "version": activity["version"]},
+    )
     assert again.status_code == 409
     with database.connection_context():
         assert Activity.get_by_id(int(activity["id"])).request_id == int(target["id"])
@@ -160,13 +188,16 @@ def test_C3_an_interaction_attaching_to_a_request_bumps_it(agent, agent2):
     second = agent2.call("+31 20 555 0101", "dialog-c3-2").get_json()
     assert second["request"]["id"] == request["id"]
     assert second["request"]["version"] == request["version"] + 1
-    stale = agent.patch(f"/api/v1/requests/{request['id']}",
-                        json={"version": request["version"], "title": "Mine"})
+    stale = agent.patch(
+        f"/api/v1/requests/{request['id']}", json={"version": request["version"], "title": "Mine"}
+    )
     assert stale.status_code == 409
 
 
 def _changes(kind, record_id):
     with database.connection_context():
-        return list(Change.select()
-                    .where((Change.kind == kind) & (Change.record_id == int(record_id)))
-                    .order_by(Change.id))
+        return list(
+            Change.select()
+            .where((Change.kind == kind) & (Change.record_id == int(record_id)))
+            .order_by(Change.id)
+        )

@@ -1,6 +1,7 @@
 """C3 in Chromium, inside the mock Finesse harness: two agents on the same customer, each in
 the gadget of their own desktop panel. Agent 2 edits the request's title; agent 1 sees the
 warning within a second and loads the change, also while typing in that very field."""
+
 import time
 
 import pytest
@@ -20,8 +21,9 @@ def gadget(desktop, number):
 
 
 def watching(frame, key):
-    return frame.evaluate(f"!!(window.ContextDesk && ContextDesk.live && "
-                          f"ContextDesk.live.watching({key!r}))")
+    return frame.evaluate(
+        f"!!(window.ContextDesk && ContextDesk.live && ContextDesk.live.watching({key!r}))"
+    )
 
 
 @pytest.fixture
@@ -73,8 +75,9 @@ def test_C3_the_other_agents_change_shows_live_and_Load_brings_it(desktop, same_
     warning.get_by_role("button", name="Load").click()
     expect(one.locator("#cd-request-title")).to_have_value("Printer on fire")
     expect(warning).to_have_count(0)
-    assert one.locator("#cd-request").get_attribute("data-cd-version") == \
-        two.locator("#cd-request").get_attribute("data-cd-version")
+    assert one.locator("#cd-request").get_attribute("data-cd-version") == two.locator(
+        "#cd-request"
+    ).get_attribute("data-cd-version")
     # Agent 1 goes on from the loaded version: its next save is accepted.
     save_title(one, "Printer on fire, tray 2")
     assert stored_title(key) == "Printer on fire, tray 2"
@@ -107,7 +110,8 @@ def test_C3_typing_while_the_other_agent_saves_loses_nothing(desktop, same_custo
     wait_until(lambda: stored_title(key) == "Paper jam in tray 2", message="agent 1's title")
     # And agent 2, who has the request on screen, is warned of agent 1's change in turn.
     expect(two.locator("#cd-request [data-cd-live-warning]")).to_contain_text(
-        "agent1 changed this request.")
+        "agent1 changed this request."
+    )
 
 
 def test_C3_take_theirs_replaces_the_agents_own_typing(desktop, same_customer):
@@ -150,15 +154,21 @@ def test_C3_saving_a_stale_record_shows_the_warning_not_an_error(desktop, same_c
     assert stored_title(key) == "Printer on fire"
 
 
-def test_C3_a_change_missed_while_disconnected_shows_after_reconnecting(app, desktop,
-                                                                       same_customer, agent2):
+def test_C3_a_change_missed_while_disconnected_shows_after_reconnecting(
+    app, desktop, same_customer, agent2
+):
     one, _two, key = same_customer
     request_id = key.split(":")[1]
     current = agent2.get(f"/api/v1/requests/{request_id}").get_json()
     app.extensions["live"].cut_off("agent1")  # a network drop: agent 1's socket is gone
     # Saved while agent 1 is away (its browser waits at least 0.375 s before reconnecting).
-    assert agent2.patch(f"/api/v1/requests/{request_id}", json={
-        "version": current["version"], "title": "Printer on fire"}).status_code == 200
+    assert (
+        agent2.patch(
+            f"/api/v1/requests/{request_id}",
+            json={"version": current["version"], "title": "Printer on fire"},
+        ).status_code
+        == 200
+    )
     warning = one.locator("#cd-request [data-cd-live-warning]")
     # The event itself was missed: the warning comes from re-checking after the reconnect.
     expect(warning).to_contain_text("Another agent changed this request since you loaded it.")

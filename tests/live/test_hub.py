@@ -1,4 +1,5 @@
 """The hub of one process, without sockets: routing, slow browsers, Redis going away."""
+
 import json
 import threading
 
@@ -18,8 +19,9 @@ class Browser:
     def __init__(self, hub, agent_id, **options):
         self.wake = threading.Event()
         self.cut = threading.Event()
-        self.connection = hub.connect(agent_id, agent_id.title(), wake=self.wake,
-                                      cut_off=self.cut.set, **options)
+        self.connection = hub.connect(
+            agent_id, agent_id.title(), wake=self.wake, cut_off=self.cut.set, **options
+        )
         self.received = []
 
     def events(self):
@@ -44,14 +46,22 @@ def test_C3_routing_sends_changes_to_watchers_but_not_the_author():
     by_agent = {"agent1": {a}, "agent2": {b}, "agent3": {c}}
     event = {"type": "changed", "kind": "request", "id": "7", "version": 4, "by": "agent2"}
     assert protocol.recipients(event, watchers, by_agent) == [(a, event)]
-    presence = {"type": "presence", "kind": "customer", "id": "3",
-                "agents": [{"id": "agent1"}, {"id": "agent3"}]}
+    presence = {
+        "type": "presence",
+        "kind": "customer",
+        "id": "3",
+        "agents": [{"id": "agent1"}, {"id": "agent3"}],
+    }
     sent = dict(protocol.recipients(presence, watchers, by_agent))
     assert sent[a]["agents"] == [{"id": "agent3"}] and sent[c]["agents"] == [{"id": "agent1"}]
     offer = {"type": "offer", "to": "agent3", "task": {}}
     assert protocol.recipients(offer, watchers, by_agent) == [(c, offer)]
-    assert protocol.recipients({"type": "changed", "kind": "request", "id": "8", "by": "x"},
-                               watchers, by_agent) == []
+    assert (
+        protocol.recipients(
+            {"type": "changed", "kind": "request", "id": "8", "by": "x"}, watchers, by_agent
+        )
+        == []
+    )
 
 
 def test_C3_a_slow_browser_is_cut_off_and_stalls_nobody(hub, app):
@@ -60,8 +70,9 @@ def test_C3_a_slow_browser_is_cut_off_and_stalls_nobody(hub, app):
     for browser in (slow, quick):
         hub.watch(browser.connection, "request", "7")
     for version in range(2, 12):
-        hub.deliver({"type": "changed", "kind": "request", "id": "7", "version": version,
-                     "by": "agent3"})
+        hub.deliver(
+            {"type": "changed", "kind": "request", "id": "7", "version": version, "by": "agent3"}
+        )
         quick.events()  # the quick browser keeps up; the slow one never reads
     assert slow.cut.is_set() and slow.connection.closed
     assert [e["version"] for e in quick.events()] == list(range(2, 12))

@@ -1,6 +1,7 @@
 """The socket's own duties over real connections: the heartbeat drops dead browsers, a browser
 that reads nothing is cut off without holding up the others, and per-agent events (contract:
 an outbox event with "to") reach only that agent."""
+
 import json
 
 from server.models import database
@@ -41,8 +42,7 @@ def test_C3_heartbeat_keeps_a_socket_that_answers(app, agent, live_socket):
         app.config["SOCK_SERVER_OPTIONS"] = options
 
 
-def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_socket,
-                                                       live_socket):
+def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_socket, live_socket):
     quick = live_socket(agent2)
     quick.watch("request", "70")
     # The slow reader gets a small queue: the kernel's socket buffers (up to 4 MB) must not
@@ -59,27 +59,44 @@ def test_C3_a_browser_that_reads_nothing_stalls_nobody(app, agent, agent2, raw_s
 
     client = app.extensions["redis"].client
     for version in range(2, 2 + FLOOD):
-        client.publish(events_channel(client), json.dumps({
-            "type": "changed", "kind": "request", "id": "70", "version": version,
-            "by": "agent3", "note": BIG}))
-    versions = [quick.next(changed("request", "70"), timeout=10)["version"]
-                for _ in range(FLOOD)]
+        client.publish(
+            events_channel(client),
+            json.dumps(
+                {
+                    "type": "changed",
+                    "kind": "request",
+                    "id": "70",
+                    "version": version,
+                    "by": "agent3",
+                    "note": BIG,
+                }
+            ),
+        )
+    versions = [quick.next(changed("request", "70"), timeout=10)["version"] for _ in range(FLOOD)]
     assert versions == list(range(2, 2 + FLOOD))  # all of them, in order
     wait_until(lambda: hub.sockets("agent1") == 0, timeout=5, message="cut off")
     assert slow.closed_by_server(timeout=5)
 
 
-def test_C3_events_addressed_to_an_agent_reach_only_that_agents_sockets(app, db, agent, agent2,
-                                                                       live_socket):
+def test_C3_events_addressed_to_an_agent_reach_only_that_agents_sockets(
+    app, db, agent, agent2, live_socket
+):
     mine, theirs = live_socket(agent), live_socket(agent2)
     for socket in (mine, theirs):
         socket.watch("customer", "0")  # registered once acknowledged
     # What the timed work does for an offer: an outbox event with "to", sent after the commit.
     with database.atomic(), unit_of_work() as outbox:
-        outbox.add({"type": "offer", "to": "agent2", "task": {"id": "9"},
-                    "expires_at": "2026-01-01T12:00:15+00:00"})
-        outbox.add({"type": "state", "to": "agent2", "state": "not_ready",
-                    "reason": "offer_timeout"})
+        outbox.add(
+            {
+                "type": "offer",
+                "to": "agent2",
+                "task": {"id": "9"},
+                "expires_at": "2026-01-01T12:00:15+00:00",
+            }
+        )
+        outbox.add(
+            {"type": "state", "to": "agent2", "state": "not_ready", "reason": "offer_timeout"}
+        )
     assert theirs.next(of_type("offer"))["task"] == {"id": "9"}
     assert theirs.next(of_type("state"))["reason"] == "offer_timeout"
     assert [e for e in mine.quiet() if e["type"] in ("offer", "state")] == []

@@ -1,11 +1,13 @@
 """Fixtures for the widget: a page in the shared Chromium (tests/conftest.py) and the standalone
 widget page driven as an agent would."""
+
 import os
 
 import pytest
 
-ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
-                         "test-artifacts")
+ARTIFACTS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "test-artifacts"
+)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Accessibility of the widget: usable from the keyboard alone, focus visible, text readable."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -76,8 +77,9 @@ def test_C7_C8_the_keyboard_alone_edits_saves_and_closes(agent, widget):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
     expect(page.locator("[data-cd-close]")).to_be_focused()
-    assert page.eval_on_selector("[data-cd-close]", "b => getComputedStyle(b).outlineWidth") \
-        == "3px"
+    assert (
+        page.eval_on_selector("[data-cd-close]", "b => getComputedStyle(b).outlineWidth") == "3px"
+    )
     page.keyboard.press("Enter")
     expect(page.locator("#cd-open-list")).to_contain_text("No customers open")
     expect(page.get_by_role("tab", name="Open")).to_be_focused()

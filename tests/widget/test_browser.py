@@ -1,4 +1,5 @@
 """The widget in Chromium, on its standalone page, used as an agent would: clicks, typing, keys."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -24,8 +25,7 @@ def known_customer(agent, widget):
     return widget
 
 
-def test_C1_answered_call_shows_in_open_and_C7_customer_created_from_prefilled_form(
-        agent, widget):
+def test_C1_answered_call_shows_in_open_and_C7_customer_created_from_prefilled_form(agent, widget):
     widget.open()
     page = widget.page
     expect(page.locator("#cd-open-list")).to_contain_text("No customers open")
@@ -72,7 +72,8 @@ def test_C4_title_saved_in_place_with_characters_left_and_over_long_refused(unkn
     expect(page.locator("#cd-request-title-count")).to_have_text("Characters over the limit: 1")
     title.press("Tab")
     expect(page.locator("#cd-request-title-error")).to_have_text(
-        "Title: at most 2000 characters; this has 2001.")
+        "Title: at most 2000 characters; this has 2001."
+    )
     unknown_caller.shot("C4-over-long-1200")
 
 
@@ -98,11 +99,11 @@ def test_C6_tags_with_enter_and_tab_duplicates_and_long_ones_refused(unknown_cal
     page.locator("#cd-tag-input").fill("  BILLING ")
     page.locator("#cd-tag-input").press("Enter")
     expect(page.locator("#cd-tag-error")).to_have_text(
-        "“BILLING” is already a tag of this interaction.")
+        "“BILLING” is already a tag of this interaction."
+    )
     page.locator("#cd-tag-input").fill("t" * 51)
     page.locator("#cd-tag-input").press("Tab")
-    expect(page.locator("#cd-tag-error")).to_have_text(
-        "Tag: at most 50 characters; this has 51.")
+    expect(page.locator("#cd-tag-error")).to_have_text("Tag: at most 50 characters; this has 51.")
     unknown_caller.shot("C6-tag-refused-1200")
     # A refused tag does not trap the keyboard: Tab again moves on.
     page.locator("#cd-tag-input").press("Tab")
@@ -116,7 +117,8 @@ def test_comments_are_added_to_the_activity(unknown_caller):
     page.get_by_label("Add a comment").fill("Customer will call back tomorrow")
     page.get_by_role("button", name="Add comment").click()
     expect(page.locator("#cd-comment-list .cd-comment-body")).to_have_text(
-        ["Customer will call back tomorrow"])
+        ["Customer will call back tomorrow"]
+    )
     expect(page.get_by_label("Add a comment")).to_have_value("")
     page.get_by_role("button", name="Add comment").click()
     expect(page.locator("#cd-comment-error")).to_have_text("Comment: write something first.")
@@ -143,7 +145,8 @@ def test_C8_close_unknown_caller_with_create_creates_then_closes(agent, unknown_
     page = unknown_caller.page
     page.get_by_role("button", name="Close +31 20 123 4567").click()
     page.get_by_role("dialog", name="No customer created").get_by_role(
-        "button", name="Create").click()
+        "button", name="Create"
+    ).click()
     expect(page.locator("#cd-open-list")).to_contain_text("No customers open")
     assert agent.get("/api/v1/customers?q=0201234567").get_json()["items"][0]["known"]
 
@@ -168,8 +171,7 @@ def test_C8_discarding_unsaved_edits_keeps_the_customer_as_it_was(agent, known_c
     page.get_by_role("button", name="Edit").click()
     page.get_by_label("Name", exact=True).fill("Somebody else")
     page.get_by_role("button", name="Close Ada Lovelace").click()
-    page.get_by_role("dialog", name="Unsaved changes").get_by_role(
-        "button", name="Discard").click()
+    page.get_by_role("dialog", name="Unsaved changes").get_by_role("button", name="Discard").click()
     expect(page.locator("#cd-open-list")).to_contain_text("No customers open")
     assert agent.get("/api/v1/customers?q=ada").get_json()["items"][0]["name"] == "Ada Lovelace"
 
@@ -224,8 +226,7 @@ def test_C2_journey_newest_first_current_highlighted_paged_on_scroll(agent, know
     expect(page.locator(".cd-journey-more")).to_have_count(0)
 
 
-def test_D8_add_request_and_D7_move_the_interaction_back_from_the_journey(
-        agent, known_customer):
+def test_D8_add_request_and_D7_move_the_interaction_back_from_the_journey(agent, known_customer):
     page = known_customer.page
     page.get_by_text("Add request", exact=True).first.click()
     page.locator("#cd-new-request-title").fill("Second issue")
@@ -245,8 +246,10 @@ def test_C3_stale_save_dispatches_cd_stale_not_an_error(agent, known_customer):
     record = page.locator("#cd-request").get_attribute("data-cd-record")
     request_id = record.split(":")[1]
     current = agent.get(f"/api/v1/requests/{request_id}").get_json()
-    agent.patch(f"/api/v1/requests/{request_id}",
-                json={"version": current["version"], "title": "Changed elsewhere"})
+    agent.patch(
+        f"/api/v1/requests/{request_id}",
+        json={"version": current["version"], "title": "Changed elsewhere"},
+    )
     page.locator("#cd-request-title").fill("Mine")
     page.locator("#cd-request-title").press("Tab")
     page.wait_for_function("window.staleEvents.length === 1")
@@ -281,13 +284,16 @@ def test_C3_after_live_load_the_parts_that_are_not_fields_follow(agent2, known_c
     activity = page.locator("#cd-activity").get_attribute("data-cd-record").split(":")[1]
     customer = page.locator("#cd-customer").get_attribute("data-cd-record").split(":")[1]
     current = agent2.get(f"/api/v1/customers/{customer}").get_json()
-    agent2.patch(f"/api/v1/customers/{customer}", json={"version": current["version"],
-                                                        "name": "Ada King"})
+    agent2.patch(
+        f"/api/v1/customers/{customer}", json={"version": current["version"], "name": "Ada King"}
+    )
     agent2.post(f"/api/v1/activities/{activity}/tags", json={"name": "vip"})
     agent2.post(f"/api/v1/activities/{activity}/comments", json={"body": "Called her back"})
     for kind, record_id in (("activity", activity), ("customer", customer)):
-        page.evaluate("detail => document.dispatchEvent(new CustomEvent('cd:loaded', {detail}))",
-                      {"kind": kind, "id": record_id})
+        page.evaluate(
+            "detail => document.dispatchEvent(new CustomEvent('cd:loaded', {detail}))",
+            {"kind": kind, "id": record_id},
+        )
     expect(page.locator("#cd-tag-list .cd-tag-name")).to_have_text(["vip"])
     expect(page.locator("#cd-comment-list .cd-comment-body")).to_have_text(["Called her back"])
     expect(page.locator(".cd-customer-name-text")).to_have_text("Ada King")

@@ -1,4 +1,5 @@
 """The widget's fragments through the Flask test client: what the server renders and refuses."""
+
 import re
 
 import pytest
@@ -7,9 +8,12 @@ from server.models import Request
 
 
 def form(agent, method, path, data):
-    return agent.client.open(path, method=method, data=data,
-                             headers={"Authorization": f"Bearer {agent.token}",
-                                      "Accept-Language": "en"})
+    return agent.client.open(
+        path,
+        method=method,
+        data=data,
+        headers={"Authorization": f"Bearer {agent.token}", "Accept-Language": "en"},
+    )
 
 
 def html(response):
@@ -24,8 +28,9 @@ def unknown_call(agent):
 
 @pytest.fixture
 def customer_call(agent):
-    created = agent.post("/api/v1/customers", json={"name": "Ada Lovelace",
-                                                    "email": "ada@example.org"}).get_json()
+    created = agent.post(
+        "/api/v1/customers", json={"name": "Ada Lovelace", "email": "ada@example.org"}
+    ).get_json()
     body = agent.email("ada@example.org", "mail-1", subject="Invoice").get_json()
     return created, body
 
@@ -91,25 +96,46 @@ def test_C7_create_prefilled_customer_then_edit_and_save(agent, unknown_call):
     customer_id = unknown_call["activity"]["customer_id"]
     card = html(agent.get(f"/widget/customers/{customer_id}/card"))
     assert 'value="+31 20 123 4567"' in card and "hx-post" in card and ">Create<" in card
-    created = form(agent, "POST", "/widget/customers", {
-        "activity_id": unknown_call["activity"]["id"], "name": "Grace Hopper",
-        "phone": "+31 20 123 4567", "email": "", "fields.company": "Navy"})
+    created = form(
+        agent,
+        "POST",
+        "/widget/customers",
+        {
+            "activity_id": unknown_call["activity"]["id"],
+            "name": "Grace Hopper",
+            "phone": "+31 20 123 4567",
+            "email": "",
+            "fields.company": "Navy",
+        },
+    )
     assert created.status_code == 201
     page = html(created)
     assert "Grace Hopper" in page and ">Edit<" in page and 'data-known="true"' in page
     version = int(re.search(r'data-cd-version="(\d+)"', page).group(1))
-    saved = form(agent, "PATCH", f"/widget/customers/{customer_id}", {
-        "version": version, "name": "Grace B. Hopper", "phone": "+31 20 123 4567", "email": ""})
+    saved = form(
+        agent,
+        "PATCH",
+        f"/widget/customers/{customer_id}",
+        {"version": version, "name": "Grace B. Hopper", "phone": "+31 20 123 4567", "email": ""},
+    )
     assert saved.status_code == 200 and "Grace B. Hopper" in html(saved)
     assert f'data-cd-version="{version + 1}"' in html(saved)
 
 
 def test_C3_stale_customer_save_is_the_api_409_with_current(agent, customer_call):
     customer = customer_call[0]
-    form(agent, "PATCH", f"/widget/customers/{customer['id']}",
-         {"version": customer["version"], "name": "First"})
-    stale = form(agent, "PATCH", f"/widget/customers/{customer['id']}",
-                 {"version": customer["version"], "name": "Second"})
+    form(
+        agent,
+        "PATCH",
+        f"/widget/customers/{customer['id']}",
+        {"version": customer["version"], "name": "First"},
+    )
+    stale = form(
+        agent,
+        "PATCH",
+        f"/widget/customers/{customer['id']}",
+        {"version": customer["version"], "name": "Second"},
+    )
     assert stale.status_code == 409
     body = stale.get_json()
     assert body["type"] == "/problems/stale-version" and body["current"]["name"] == "First"
@@ -117,22 +143,36 @@ def test_C3_stale_customer_save_is_the_api_409_with_current(agent, customer_call
 
 def test_C4_over_long_title_refused_naming_the_field(agent, unknown_call):
     request = unknown_call["request"]
-    refused = form(agent, "PATCH", f"/widget/requests/{request['id']}",
-                   {"version": request["version"], "title": "x" * 2001})
+    refused = form(
+        agent,
+        "PATCH",
+        f"/widget/requests/{request['id']}",
+        {"version": request["version"], "title": "x" * 2001},
+    )
     assert refused.status_code == 422
     assert "Title: at most 2000 characters; this has 2001." in html(refused)
     assert Request.get_by_id(int(request["id"])).title == ""
-    saved = form(agent, "PATCH", f"/widget/requests/{request['id']}",
-                 {"version": request["version"], "title": "x" * 2000})
+    saved = form(
+        agent,
+        "PATCH",
+        f"/widget/requests/{request['id']}",
+        {"version": request["version"], "title": "x" * 2000},
+    )
     assert saved.status_code == 200
-    assert f'data-cd-saved="request:{request["id"]}" data-cd-version="{request["version"] + 1}"' \
+    assert (
+        f'data-cd-saved="request:{request["id"]}" data-cd-version="{request["version"] + 1}"'
         in html(saved)
+    )
 
 
 def test_C4_over_long_customer_field_refused_naming_it(agent, customer_call):
     customer = customer_call[0]
-    refused = form(agent, "PATCH", f"/widget/customers/{customer['id']}", {
-        "version": customer["version"], "name": "Ada", "fields.notes": "n" * 2001})
+    refused = form(
+        agent,
+        "PATCH",
+        f"/widget/customers/{customer['id']}",
+        {"version": customer["version"], "name": "Ada", "fields.notes": "n" * 2001},
+    )
     assert refused.status_code == 422
     assert "Notes: at most 2000 characters; this has 2001." in html(refused)
     assert 'value="Ada"' in html(refused)  # the agent's input is kept
@@ -142,8 +182,10 @@ def test_C5_request_icon_status_created_closed(agent, unknown_call):
     request = unknown_call["request"]
     page = html(agent.get(f"/widget/requests/{request['id']}"))
     assert "cd-status-open" in page and "Created" in page
-    agent.patch(f"/api/v1/requests/{request['id']}",
-                json={"version": request["version"], "status": "closed"})
+    agent.patch(
+        f"/api/v1/requests/{request['id']}",
+        json={"version": request["version"], "status": "closed"},
+    )
     page = html(agent.get(f"/widget/requests/{request['id']}"))
     assert "cd-status-closed" in page and page.count("<time") == 2
 
@@ -174,13 +216,18 @@ def test_C2_journey_newest_first_current_highlighted_and_paged(agent, customer_c
     customer_id = customer_call[0]["id"]
     for number in range(25):
         agent.email("ada@example.org", f"mail-extra-{number}")
-    page = html(agent.get(f"/widget/customers/{customer_id}?activity="
-                          f"{customer_call[1]['activity']['id']}"))
+    page = html(
+        agent.get(f"/widget/customers/{customer_id}?activity={customer_call[1]['activity']['id']}")
+    )
     first_page = page.split('id="cd-journey-list"')[1]
     assert first_page.count('class="cd-journey-item') == 20
-    cursor = re.search(r'journey\?cursor=([^&]+)&amp;', first_page).group(1)
-    rest = html(agent.get(f"/widget/customers/{customer_id}/journey?cursor={cursor}"
-                          f"&activity={customer_call[1]['activity']['id']}"))
+    cursor = re.search(r"journey\?cursor=([^&]+)&amp;", first_page).group(1)
+    rest = html(
+        agent.get(
+            f"/widget/customers/{customer_id}/journey?cursor={cursor}"
+            f"&activity={customer_call[1]['activity']['id']}"
+        )
+    )
     assert 'aria-current="true"' in rest  # the current email is older than the 25 new ones
     assert rest.count('class="cd-journey-item') >= 5
 
@@ -188,19 +235,34 @@ def test_C2_journey_newest_first_current_highlighted_and_paged(agent, customer_c
 def test_D8_add_request_and_D7_move_the_interaction(agent, customer_call):
     customer_id = customer_call[0]["id"]
     activity = customer_call[1]["activity"]
-    added = form(agent, "POST", f"/widget/customers/{customer_id}/requests", {
-        "title": "New issue", "description": "", "activity_id": activity["id"],
-        "activity_version": activity["version"], "move": "1"})
+    added = form(
+        agent,
+        "POST",
+        f"/widget/customers/{customer_id}/requests",
+        {
+            "title": "New issue",
+            "description": "",
+            "activity_id": activity["id"],
+            "activity_version": activity["version"],
+            "move": "1",
+        },
+    )
     assert added.status_code == 201
     assert 'value="New issue"' in html(added)  # the interaction's request is now the new one
     moved_to = Request.get(Request.title == "New issue")
     current = agent.get(f"/api/v1/activities/{activity['id']}").get_json()
     assert current["request_id"] == str(moved_to.id)
-    back = form(agent, "POST", f"/widget/activities/{activity['id']}/move", {
-        "request_id": customer_call[1]["request"]["id"], "version": current["version"]})
+    back = form(
+        agent,
+        "POST",
+        f"/widget/activities/{activity['id']}/move",
+        {"request_id": customer_call[1]["request"]["id"], "version": current["version"]},
+    )
     assert back.status_code == 200
-    assert agent.get(f"/api/v1/activities/{activity['id']}").get_json()["request_id"] == \
-        customer_call[1]["request"]["id"]
+    assert (
+        agent.get(f"/api/v1/activities/{activity['id']}").get_json()["request_id"]
+        == customer_call[1]["request"]["id"]
+    )
 
 
 def test_O1_the_front_door_leads_to_the_standalone_widget(client):

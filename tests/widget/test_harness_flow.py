@@ -3,6 +3,7 @@
 The harness is opened on another origin than the service (see tests/harness), so everything the
 widget does here is cross-origin with the bearer token, as inside Finesse.
 """
+
 import os
 
 import pytest
@@ -45,7 +46,8 @@ def shoot(desktop, name, number=1):
     """The gadget as the agent sees it in the Finesse tab."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     desktop.page.locator(f"iframe#gadget-{number}").screenshot(
-        path=os.path.join(ARTIFACTS, f"harness-{name}.png"))
+        path=os.path.join(ARTIFACTS, f"harness-{name}.png")
+    )
 
 
 def test_issue3_call_create_tags_comment_close_reopen_and_C1b(desktop, agent):
@@ -80,11 +82,11 @@ def test_issue3_call_create_tags_comment_close_reopen_and_C1b(desktop, agent):
     widget.locator("#cd-tag-input").fill("Printer ")
     widget.locator("#cd-tag-input").press("Enter")
     expect(widget.locator("#cd-tag-error")).to_have_text(
-        "“Printer” is already a tag of this interaction.")
+        "“Printer” is already a tag of this interaction."
+    )
     widget.locator("#cd-tag-input").fill("x" * 51)
     widget.locator("#cd-tag-input").press("Tab")
-    expect(widget.locator("#cd-tag-error")).to_have_text(
-        "Tag: at most 50 characters; this has 51.")
+    expect(widget.locator("#cd-tag-error")).to_have_text("Tag: at most 50 characters; this has 51.")
     shoot(desktop, "tags-refused")
 
     # A comment.
@@ -97,8 +99,7 @@ def test_issue3_call_create_tags_comment_close_reopen_and_C1b(desktop, agent):
     email = accepted(desktop, "email", "grace@example.org", subject="Photos of the printer")
     assert request_of(chat) == request_of(call) == request_of(email)
     expect(widget.locator("#cd-request-title")).to_have_value("Printer on fire")
-    expect(widget.locator("#cd-journey-list .cd-journey-item.cd-current")).to_contain_text(
-        "Email")
+    expect(widget.locator("#cd-journey-list .cd-journey-item.cd-current")).to_contain_text("Email")
     expect(widget.locator("#cd-open-list .cd-entry-sub")).to_contain_text("Printer on fire")
 
     # C8: unsaved edits → Save or Discard; Save keeps them and closes.
@@ -121,7 +122,8 @@ def test_issue3_call_create_tags_comment_close_reopen_and_C1b(desktop, agent):
     widget.get_by_label("Find a customer by name, email or phone").fill("020 555 0123")
     widget.get_by_role("button", name="Search", exact=True).click()
     widget.locator("#cd-search-results").get_by_role(
-        "button", name="Reopen Grace B. Hopper").click()
+        "button", name="Reopen Grace B. Hopper"
+    ).click()
     expect(widget.locator(".cd-customer-name-text")).to_have_text("Grace B. Hopper")
     widget.locator("#cd-tag-input").fill("follow-up")
     widget.locator("#cd-tag-input").press("Enter")
@@ -146,7 +148,8 @@ def test_issue3_unknown_caller_closed_with_create_or_discard(desktop, agent):
     expect(widget.locator(".cd-customer-name-text")).to_have_text("+31 20 555 0999")
     widget.get_by_role("button", name="Close +31 20 555 0999").click()
     widget.get_by_role("dialog", name="No customer created").get_by_role(
-        "button", name="Create").click()
+        "button", name="Create"
+    ).click()
     expect(widget.locator("#cd-open-list")).to_contain_text("No customers open")
     found = agent.get("/api/v1/customers?q=0205550999").get_json()["items"]
     assert [customer["known"] for customer in found] == [True]
@@ -157,24 +160,50 @@ def test_issue3_refresh_mid_call_keeps_the_call_in_open(desktop):
     gadget(desktop)
     answered_call(desktop, "+31 20 555 0456")
     desktop.reload_gadget(1)
-    wait_until(lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
-               message="the gadget to load again")
+    wait_until(
+        lambda: desktop.harness("CDHarness.panels['1'].loads") == 2,
+        message="the gadget to load again",
+    )
     widget = gadget(desktop)
     expect(widget.locator("#cd-open-list .cd-entry")).to_have_count(1)
     expect(widget.locator(".cd-customer-name-text")).to_have_text("+31 20 555 0456")
 
 
-@pytest.mark.parametrize("finesse_locale, words", [
-    ("nl_NL", {"tab": "Zoeken", "title": "Titel", "close": "Sluiten",
-               "prompt": "Geen klant aangemaakt",
-               "long": "Tag: hoogstens 50 tekens; dit zijn er 51."}),
-    ("fr_FR", {"tab": "Rechercher", "title": "Titre", "close": "Fermer",
-               "prompt": "Aucun client créé",
-               "long": "Étiquette : 50 caractères au plus ; celui-ci en a 51."}),
-    ("tr_TR", {"tab": "Ara", "title": "Başlık", "close": "Kapat",
-               "prompt": "Müşteri oluşturulmadı",
-               "long": "Etiket: en fazla 50 karakter; bunda 51 var."}),
-])
+@pytest.mark.parametrize(
+    "finesse_locale, words",
+    [
+        (
+            "nl_NL",
+            {
+                "tab": "Zoeken",
+                "title": "Titel",
+                "close": "Sluiten",
+                "prompt": "Geen klant aangemaakt",
+                "long": "Tag: hoogstens 50 tekens; dit zijn er 51.",
+            },
+        ),
+        (
+            "fr_FR",
+            {
+                "tab": "Rechercher",
+                "title": "Titre",
+                "close": "Fermer",
+                "prompt": "Aucun client créé",
+                "long": "Étiquette : 50 caractères au plus ; celui-ci en a 51.",
+            },
+        ),
+        (
+            "tr_TR",
+            {
+                "tab": "Ara",
+                "title": "Başlık",
+                "close": "Kapat",
+                "prompt": "Müşteri oluşturulmadı",
+                "long": "Etiket: en fazla 50 karakter; bunda 51 var.",
+            },
+        ),
+    ],
+)
 def test_C10_the_gadget_in_dutch_french_and_turkish(desktop, finesse_locale, words):
     desktop.sign_in(1, "agent1", locale=finesse_locale)
     widget = gadget(desktop)

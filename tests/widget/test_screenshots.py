@@ -1,6 +1,7 @@
 """Every view of the widget in every language, at 400 and 1200 px: written to test-artifacts/
 for people to look at, and checked for what a screenshot would show wrong (sideways scrolling,
 an English word left in another language)."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,13 +32,21 @@ def test_C10_every_view_in_every_language_at_400_and_1200(agent, widget, locale)
     page.goto(f"{widget.base}/widget/?locale={locale}")
     both_widths(widget, locale, "sign-in")
 
-    agent.post("/api/v1/customers", json={"name": "Ada Lovelace", "email": "ada@example.org",
-                                          "phone": "+31 20 555 0100",
-                                          "fields": {"company": "Analytical Engines Ltd"}})
+    agent.post(
+        "/api/v1/customers",
+        json={
+            "name": "Ada Lovelace",
+            "email": "ada@example.org",
+            "phone": "+31 20 555 0100",
+            "fields": {"company": "Analytical Engines Ltd"},
+        },
+    )
     mail = agent.email("ada@example.org", "mail-1", subject="Invoice 42 is wrong").get_json()
     agent.post(f"/api/v1/activities/{mail['activity']['id']}/tags", json={"name": "billing"})
-    agent.post(f"/api/v1/activities/{mail['activity']['id']}/comments",
-               json={"body": "Promised a corrected invoice by Friday."})
+    agent.post(
+        f"/api/v1/activities/{mail['activity']['id']}/comments",
+        json={"body": "Promised a corrected invoice by Friday."},
+    )
     agent.call("+31 6 1234 5678", "dialog-1")
 
     widget.open(locale=locale)
@@ -98,10 +107,13 @@ def test_C10_every_view_in_every_language_at_400_and_1200(agent, widget, locale)
 def test_C10_tab_names_are_never_cut_off(widget, agent, locale, width):
     widget.page.set_viewport_size({"width": width, "height": 800})
     widget.open(locale=locale)
-    clipped = widget.page.eval_on_selector_all("[role=tab]", """tabs => {
+    clipped = widget.page.eval_on_selector_all(
+        "[role=tab]",
+        """tabs => {
         const pane = tabs[0].closest(".cd-pane").getBoundingClientRect();
         return tabs.filter(tab => tab.scrollWidth > tab.clientWidth
                                   || tab.getBoundingClientRect().right > pane.right + 0.5)
                    .map(tab => tab.textContent.trim());
-    }""")
+    }""",
+    )
     assert clipped == []

@@ -1,4 +1,5 @@
 """C10: the widget in English, Dutch, French and Turkish, complete, with dates per locale."""
+
 import datetime
 import os
 
@@ -12,15 +13,22 @@ from server.widget import i18n
 ROOT = i18n.ROOT
 # What gadget/babel.cfg says, for Babel's extractor: the widget's Python and its templates.
 METHODS = [("server/widget/**.py", "python"), ("gadget/templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+}
 
 
 def extracted_msgids():
     """(context, msgid) of every text the widget translates."""
     found = set()
     for _name, _line, message, _comments, context in extract_from_dir(
-            ROOT, METHODS, keywords=KEYWORDS):
+        ROOT, METHODS, keywords=KEYWORDS
+    ):
         found.add((context, message if isinstance(message, str) else message[0]))
     return found
 
@@ -43,8 +51,11 @@ def test_C10_every_catalogue_translates_every_message(locale):
     po = catalogue(locale)
     have = {(message.context, message.id): message for message in po if message.id}
     missing = sorted(wanted - set(have))
-    untranslated = sorted(msgid for msgid, message in have.items()
-                          if msgid in wanted and (not message.string or message.fuzzy))
+    untranslated = sorted(
+        msgid
+        for msgid, message in have.items()
+        if msgid in wanted and (not message.string or message.fuzzy)
+    )
     stale = sorted(set(have) - wanted)
     assert not missing, f"{locale}: not in the catalogue: {missing}"
     assert not untranslated, f"{locale}: untranslated or fuzzy: {untranslated}"
@@ -54,12 +65,16 @@ def test_C10_every_catalogue_translates_every_message(locale):
 
 
 def test_C10_translated_texts_differ_from_english():
-    english = {(message.context, message.id): message.string
-               for message in catalogue("en") if message.id}
+    english = {
+        (message.context, message.id): message.string for message in catalogue("en") if message.id
+    }
     for locale in LOCALES[1:]:
         po = catalogue(locale)
-        same = [message.id for message in po
-                if message.id and message.string == english[(message.context, message.id)]]
+        same = [
+            message.id
+            for message in po
+            if message.id and message.string == english[(message.context, message.id)]
+        ]
         # Names and words two languages share (Tags, Chat, Open…) may stay as they are.
         assert len(same) < 10, f"{locale}: {same}"
 
