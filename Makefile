@@ -28,6 +28,7 @@ test: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 fmt: venv
 	$(BIN)/ruff format .
