@@ -8,7 +8,9 @@ from werkzeug.exceptions import HTTPException
 
 from server.api import validation_problem
 from server.errors import Problem, Stale
-from server.schemas import ActivityOut, CustomerOut, RequestOut
+from server.schemas.activities import ActivityOut
+from server.schemas.customers import CustomerOut
+from server.schemas.requests import RequestOut
 
 log = logging.getLogger(__name__)
 

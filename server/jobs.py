@@ -2,14 +2,10 @@
 
 Jobs are thin adapters over the service layer and run inside the service's app context:
 like Flask's celery example, a worker creates the app once (`Worker` below, started as
-`rq worker -w server.jobs.Worker --with-scheduler`) and every job runs within it.
-
-RQ's scheduler works in whole seconds and looks once a second. A timed job is therefore
-scheduled for the whole second before its moment and waits the last fraction itself, so it
-acts within about a second of its deadline, never before it.
+`rq worker -w server.jobs.Worker --with-scheduler`) and every job runs within it. Services
+schedule these jobs by dotted path through `server.timers`, never importing this module.
 """
 
-import datetime
 import logging
 import math
 import time
@@ -25,23 +21,16 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from server.extensions import redis_client
 from server.models import database
 from server.services import autoclose, offers
+from server.timers import FAILURE_TTL, RETRY, queue
 
 log = logging.getLogger(__name__)
 
-QUEUE = "default"
 SWEEP_ID = "autoclose-sweep"  # one sweep, one next run: the id makes a second impossible
 KICK_LOCK = "context-desk:autoclose-sweep:kick"
 PRECISE_WITHIN = 1.5  # seconds: closer than this, a job waits for its moment itself
 SWEEP_BATCHES = 100  # per run; a bigger backlog is worked off by runs that follow at once
 SWEEP_TIMEOUT = 600  # seconds RQ lets one sweep run (100 batches take far less)
 CHECK_INTERVAL = 30  # seconds between a worker's checks that the sweep is still there
-RETRY = rq.Retry(max=3, interval=[10, 30, 60])  # back-off; then the failed registry
-FAILURE_TTL = 30 * 24 * 3600  # failed jobs stay in the failed registry for a month
-
-
-def queue(connection=None):
-    """The RQ queue the service's timed work goes to."""
-    return rq.Queue(QUEUE, connection=connection or redis_client())
 
 
 # Auto-close (D6)
@@ -62,8 +51,7 @@ def sweep(batch=autoclose.BATCH):
             closed += autoclose.close_stale(after, batch, max_batches=SWEEP_BATCHES)
             wait = max(1.0, autoclose.seconds_until_next_sweep(after))
         # Offers whose time-out job was lost (a Redis flush) are let go here at the latest.
-        if offers.time_out_lapsed():
-            offers.dispatch()
+        offers.time_out_lapsed()
     run_again_in(wait)
     return closed
 
@@ -120,36 +108,6 @@ def scheduled_sweeps(connection=None):
 # Offer time-outs (D5)
 
 
-def offer_timeout_id(task_id, offer_number):
-    return f"offer-timeout-{task_id}-{offer_number}"
-
-
-def schedule_offer_timeout(task_id, offer_number, seconds):
-    """Have `offer_timeout` run `seconds` from now for this offer (one job per offer)."""
-    queue().enqueue_at(
-        _second_before(seconds),
-        offer_timeout,
-        task_id,
-        offer_number,
-        job_id=offer_timeout_id(task_id, offer_number),
-        retry=RETRY,
-        failure_ttl=FAILURE_TTL,
-        description=f"offer time-out, task {task_id}",
-    )
-
-
-def cancel_offer_timeout(task_id, offer_number):
-    """The offer was accepted or let go: its time-out job need not run (it would do nothing)."""
-    try:
-        job = Job.fetch(offer_timeout_id(task_id, offer_number), connection=redis_client())
-    except NoSuchJobError:
-        return False
-    if job.get_status() not in (JobStatus.SCHEDULED, JobStatus.QUEUED):
-        return False  # running now: the database decides, and it will find the offer settled
-    job.delete()
-    return True
-
-
 def offer_timeout(task_id, offer_number):
     """The offer's time is up: the agent goes Not Ready and the task back to the queue (D5)."""
     with database.connection_context():
@@ -160,8 +118,6 @@ def offer_timeout(task_id, offer_number):
         if isinstance(outcome, float):
             run_again_in(max(1.0, outcome))  # ran early (clock skew): again at its moment
             return "not yet"
-        if outcome == offers.TIMED_OUT:
-            offers.dispatch()
     return outcome
 
 
@@ -184,11 +140,6 @@ def run_again_in(seconds):
     if job.retry_intervals:
         job.retries_left = RETRY.max  # each run gets its own retries
     return job
-
-
-def _second_before(seconds):
-    """The whole second (UTC) at or just before `seconds` from now."""
-    return datetime.datetime.fromtimestamp(math.floor(time.time() + seconds), tz=datetime.UTC)
 
 
 def failure_reason(job):

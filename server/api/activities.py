@@ -4,16 +4,16 @@ from flask import g
 
 from server.api import bp, dump, load_body, load_query, operation, page
 from server.auth import login_required
-from server.schemas import (
+from server.schemas.activities import (
     ActivityOut,
     ActivityPatch,
     CommentIn,
     CommentOut,
     CommentPage,
     MoveIn,
-    PageQuery,
     TagIn,
 )
+from server.schemas.common import PageQuery
 from server.services import activities
 
 

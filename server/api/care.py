@@ -3,136 +3,26 @@
 import hmac
 
 from flask import current_app, g, request
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.api import bp, dump, load_body, load_query, operation
 from server.auth import bearer_token, login_required, sessions
-from server.models import MEDIA, TEXT_LIMIT
-from server.schemas import (
-    CustomerOut,
-    Id,
-    IdentitySchema,
-    Input,
-    InteractionOut,
-    JourneyPage,
-    RequestOut,
-    Text,
-    UtcDateTime,
-    _Length,
+from server.schemas.tasks import (
+    AcceptedOut,
+    AcceptIn,
+    AgentStateIn,
+    AgentStateOut,
+    MessageIn,
+    MessageOut,
+    MessagePage,
+    MessagesQuery,
+    QueueOut,
+    TaskContextOut,
+    TaskCreatedOut,
+    TaskIn,
+    TaskOut,
 )
 from server.services import offers, tasks
-from server.services.interactions import Interaction
 from server.services.sessions import Unauthorized
-from server.views import interaction_view, journey_items
-
-# Schemas
-
-
-class TaskIn(Input):
-    medium = fields.String(required=True, validate=validate.OneOf(MEDIA))
-    identity = fields.Nested(IdentitySchema, required=True)
-    subject = Text(load_default="")
-    body = Text(load_default="")
-
-    @validates_schema
-    def one_identity(self, data, **kwargs):
-        if not any((data.get("identity") or {}).values()):
-            raise ValidationError("Give the customer's phone, email or chat identity.", "identity")
-
-
-class TaskOut(Schema):
-    id = Id()
-    medium = fields.String()
-    status = fields.String()
-    identity = fields.Method("identity_of")
-    subject = fields.String()
-    body = fields.String()
-    agent = fields.String(attribute="agent_id", allow_none=True)
-    activity_id = Id(attribute="activity_id", allow_none=True)
-    queued_at = UtcDateTime()
-    offered_at = UtcDateTime(allow_none=True)
-    offer_expires_at = UtcDateTime(allow_none=True)
-    accepted_at = UtcDateTime(allow_none=True)
-    ended_at = UtcDateTime(allow_none=True)
-    offer_number = fields.Integer()
-    version = fields.Integer()
-
-    def identity_of(self, task):
-        return {task.identity_kind: task.identity_value} if task.identity_kind else {}
-
-
-class TaskCreatedOut(TaskOut):
-    chat_token = fields.String(
-        allow_none=True,
-        metadata={"description": "Chat only: the customer's token for POST/GET .../messages."},
-    )
-
-
-class QueueOut(Schema):
-    items = fields.List(fields.Nested(TaskOut))
-    offer = fields.Nested(TaskOut, allow_none=True)
-    active = fields.List(fields.Nested(TaskOut))
-
-
-class TaskContextOut(Schema):
-    task = fields.Nested(TaskOut)
-    customer = fields.Nested(CustomerOut, allow_none=True)
-    identity = fields.Dict()
-    requests = fields.List(fields.Nested(RequestOut))
-    journey = fields.Nested(JourneyPage)
-
-
-class AcceptedOut(InteractionOut):
-    task = fields.Nested(TaskOut)
-
-
-class AcceptIn(Input):
-    offer = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        metadata={
-            "description": "The offer's `offer_number`: accept that offer only, never the task "
-            "after the offer ran out. Leave out to take a task from the queue."
-        },
-    )
-
-
-class AgentStateIn(Input):
-    state = fields.String(required=True, validate=validate.OneOf(offers.STATES))
-
-
-class AgentStateOut(Schema):
-    agent = fields.String(attribute="agent_id")
-    state = fields.String()
-    reason = fields.String(allow_none=True)
-    changed_at = UtcDateTime()
-    task_id = Id(attribute="task_id", allow_none=True)
-
-
-class MessageIn(Input):
-    body = fields.String(
-        required=True,
-        validate=[_Length(TEXT_LIMIT), validate.Length(min=1, error="A message cannot be empty.")],
-    )
-
-
-class MessageOut(Schema):
-    id = Id()
-    task_id = Id(attribute="task_id")
-    sender = fields.String()
-    agent = fields.String(attribute="agent_id", allow_none=True)
-    body = fields.String()
-    created_at = UtcDateTime()
-
-
-class MessagesQuery(Input):
-    after = fields.Integer(load_default=None, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-
-
-class MessagePage(Schema):
-    items = fields.List(fields.Nested(MessageOut))
-
 
 # Who is calling
 
@@ -170,9 +60,8 @@ def chat_caller(task_id):
 def create_task():
     require_integration_key()
     data = load_body(TaskIn)
-    task, token = tasks.create_task(data["medium"], data["identity"], data["subject"], data["body"])
-    task.chat_token = token
-    return dump(TaskCreatedOut, task), 201
+    created = tasks.create_task(data["medium"], data["identity"], data["subject"], data["body"])
+    return {**dump(TaskOut, created.task), "chat_token": created.chat_token}, 201
 
 
 @bp.get("/queue")
@@ -192,16 +81,7 @@ def get_queue():
     "A task with its customer, open requests and recent journey (D2)", response=TaskContextOut
 )
 def get_task(task_id):
-    found = tasks.context(task_id)
-    customer = found["customer"]
-    known = customer if customer is not None and customer.known else None
-    return {
-        "task": dump(TaskOut, found["task"]),
-        "customer": dump(CustomerOut, known) if known else None,
-        "identity": TaskOut().identity_of(found["task"]),
-        "requests": dump(RequestOut, found["requests"], many=True),
-        "journey": {"items": journey_items(found["journey"].items), "next": found["journey"].next},
-    }
+    return dump(TaskContextOut, tasks.context(task_id))
 
 
 @bp.put("/agent/state")
@@ -235,10 +115,7 @@ def get_agent_state():
 )
 def accept_task(task_id):
     offer = load_body(AcceptIn)["offer"] if request.content_length else None
-    task = tasks.accept(g.agent.id, task_id, offer)
-    body = interaction_view(Interaction(task.activity, created=True))
-    body["task"] = dump(TaskOut, task)
-    return body
+    return dump(AcceptedOut, tasks.accept(g.agent.id, task_id, offer))
 
 
 @bp.post("/tasks/<task_id>/end")

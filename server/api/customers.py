@@ -4,21 +4,18 @@ from flask import g
 
 from server.api import bp, dump, load_body, load_query, operation, page
 from server.auth import login_required
-from server.schemas import (
+from server.schemas.common import PageQuery
+from server.schemas.customers import (
     CustomerIn,
     CustomerOut,
     CustomerPatch,
-    JourneyPage,
-    PageQuery,
-    RequestIn,
-    RequestOut,
-    RequestsQuery,
     SearchPage,
     SearchQuery,
 )
+from server.schemas.journey import JourneyPage
+from server.schemas.requests import RequestIn, RequestOut, RequestsQuery
 from server.services import customers, journey
 from server.services import requests as requests_service
-from server.views import journey_items
 
 
 @bp.get("/customers")
@@ -82,8 +79,7 @@ def update_customer(customer_id):
 )
 def customer_journey(customer_id):
     args = load_query(PageQuery)
-    result = journey.journey(customer_id, args["cursor"], args["limit"])
-    return {"items": journey_items(result.items), "next": result.next}
+    return dump(JourneyPage, journey.journey(customer_id, args["cursor"], args["limit"]))
 
 
 @bp.get("/customers/<customer_id>/requests")

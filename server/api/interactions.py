@@ -4,8 +4,8 @@ from flask import g
 
 from server.api import bp, dump, load_body, operation
 from server.auth import login_required
-from server.schemas import (
-    ActivityOut,
+from server.schemas.activities import ActivityOut
+from server.schemas.interactions import (
     InteractionIn,
     InteractionOut,
     WorkspaceCloseIn,
@@ -13,7 +13,6 @@ from server.schemas import (
     WorkspaceOut,
 )
 from server.services import interactions, workspace
-from server.views import interaction_view, workspace_view
 
 
 @bp.post("/interactions")
@@ -35,7 +34,7 @@ def register_interaction():
         data["subject"],
         data["properties"],
     )
-    return interaction_view(result), 201 if result.created else 200
+    return dump(InteractionOut, result), 201 if result.created else 200
 
 
 @bp.post("/interactions/<path:source_id>/end")
@@ -49,7 +48,7 @@ def end_interaction(source_id):
 @login_required
 @operation("The agent's Open and Recent lists", response=WorkspaceOut, errors=(401,))
 def get_workspace():
-    return workspace_view(*workspace.entries(g.agent.id))
+    return dump(WorkspaceOut, workspace.lists(g.agent.id))
 
 
 @bp.post("/workspace/open")
@@ -63,7 +62,7 @@ def get_workspace():
 def open_customer():
     data = load_body(WorkspaceOpenIn)
     workspace.reopen(g.agent.id, data["customer_id"])
-    return workspace_view(*workspace.entries(g.agent.id))
+    return dump(WorkspaceOut, workspace.lists(g.agent.id))
 
 
 @bp.post("/workspace/close")
@@ -77,4 +76,4 @@ def open_customer():
 def close_customer():
     data = load_body(WorkspaceCloseIn)
     workspace.close(g.agent.id, data["customer_id"], data["activity_id"])
-    return workspace_view(*workspace.entries(g.agent.id))
+    return dump(WorkspaceOut, workspace.lists(g.agent.id))

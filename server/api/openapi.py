@@ -6,7 +6,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 
-from server.api import bp
+from server.api import bp, operation
+from server.limits import LIMITS
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
@@ -93,3 +94,10 @@ def _operation(view, info, path_params):
 @bp.get("/openapi.json")
 def openapi_document():
     return build_spec(current_app)
+
+
+@bp.get("/limits")
+@operation("Every input limit (C4, C6): what the service refuses beyond", errors=())
+def limits():
+    """The one table of limits, for browsers and integrations to count against."""
+    return dict(LIMITS)

@@ -17,11 +17,10 @@ import uuid
 
 import redis as redis_lib
 
-from server.models import Agent, database
+from server.models import database
 from server.realtime import protocol
-from server.services import presence
+from server.services import presence, sessions
 from server.services.records import events_channel
-from server.services.sessions import SESSION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -290,11 +289,11 @@ class Hub:
         if name is None:
             try:
                 with database.connection_context():
-                    agent = Agent.get_or_none(Agent.id == agent_id)
+                    name = sessions.agent_name(agent_id)
             except Exception:  # the name is a nicety; the event still goes out
                 log.exception("could not look up agent %s", agent_id)
                 return agent_id
-            name = self._names[agent_id] = agent.name if agent else agent_id
+            self._names[agent_id] = name
         return name
 
     # The subscriber
@@ -406,10 +405,10 @@ class Hub:
                     presence.announce(self.redis, customer_id)
             with_session = [c for c in connections if c.session_id]
             if with_session:
-                pipe = self.redis.pipeline()
-                for connection in with_session:
-                    pipe.exists(SESSION_KEY + connection.session_id)
-                for connection, alive in zip(with_session, pipe.execute(), strict=True):
+                alive_ones = sessions.live_sessions(
+                    self.redis, [connection.session_id for connection in with_session]
+                )
+                for connection, alive in zip(with_session, alive_ones, strict=True):
                     if not alive:  # signed out or expired: the socket ends with the session
                         connection.close()
         except redis_lib.RedisError:

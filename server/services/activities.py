@@ -2,16 +2,49 @@
 
 import peewee as pw
 
+from server import labels
 from server.clock import now
 from server.errors import Conflict, Invalid, NotFound
 from server.models import Activity, Comment, Request, Tag
 from server.services import requests as requests_service
 from server.services.paging import Page, decode_cursor, encode_cursor
+from server.services.read_models import ActivityView
 from server.services.records import bump, get_or_404, record_change, unit_of_work, update_versioned
 
 
 def get_activity(activity_id):
-    return get_or_404(Activity, activity_id)
+    """The activity with its tags."""
+    return view(get_or_404(Activity, activity_id))
+
+
+def view(activity):
+    """One activity row as the read model every screen shows (its tags in one query)."""
+    return ActivityView.of(activity, tags_of([activity.id])[activity.id])
+
+
+def views(activities):
+    """Activity rows as read models, all their tags in one query."""
+    tags = tags_of([activity.id for activity in activities])
+    return [ActivityView.of(activity, tags[activity.id]) for activity in activities]
+
+
+def current_for(customer_id, activity_id=None):
+    """The interaction an agent handles for a customer: the one asked for if it is this
+    customer's, else the customer's newest (C9: a reopened customer's newest activity)."""
+    activity = None
+    if activity_id:
+        try:
+            activity = Activity.get_or_none(Activity.id == int(activity_id))
+        except (TypeError, ValueError):
+            activity = None
+    if activity is None or activity.customer_id != int(customer_id):
+        activity = (
+            Activity.select()
+            .where(Activity.customer == customer_id)
+            .order_by(Activity.started_at.desc(), Activity.id.desc())
+            .first()
+        )
+    return activity
 
 
 def tags_of(activity_ids):
@@ -37,7 +70,7 @@ def add_tag(agent_id, activity_id, name):
     activity = get_or_404(Activity, activity_id)
     name = " ".join(name.split())
     if not name:
-        raise Invalid({"name": ["A tag cannot be empty."]})
+        raise Invalid({"name": [labels.empty("name_tag")]})
     at = now()
     try:
         with unit_of_work() as outbox:
@@ -56,13 +89,14 @@ def add_tag(agent_id, activity_id, name):
             )
             activity = Activity.get_by_id(activity.id)
             outbox.changed("activity", activity, agent_id)
+            shown = view(activity)
     except pw.IntegrityError:
         raise Conflict(
             f'The tag "{name}" is already on this activity.',
             type_="/problems/duplicate-tag",
             errors={"name": ["Already on this activity."]},
         ) from None
-    return activity
+    return shown
 
 
 def remove_tag(agent_id, activity_id, name):
@@ -87,7 +121,7 @@ def remove_tag(agent_id, activity_id, name):
         )
         activity = Activity.get_by_id(activity.id)
         outbox.changed("activity", activity, agent_id)
-    return activity
+        return view(activity)
 
 
 def add_comment(agent_id, activity_id, body):
@@ -142,7 +176,7 @@ def update_activity(agent_id, activity_id, version, data):
             data={"fields": sorted(data), "version": activity.version},
         )
         outbox.changed("activity", activity, agent_id)
-    return activity
+        return view(activity)
 
 
 def move_activity(agent_id, activity_id, request_id, version):
@@ -171,4 +205,15 @@ def move_activity(agent_id, activity_id, request_id, version):
         outbox.changed("activity", activity, agent_id)
         for moved in Request.select().where(Request.id.in_([source_id, target.id])):
             outbox.changed("request", moved, agent_id)
-    return activity
+        return view(activity)
+
+
+def move_to_new_request(agent_id, activity_id, version, title="", description=""):
+    """Add a request for a new issue (D8) and move the interaction to it (D7), all or nothing:
+    a refused move (a stale version) leaves no request behind."""
+    activity = get_or_404(Activity, activity_id)
+    with unit_of_work():
+        created = requests_service.create_request(
+            agent_id, activity.customer_id, title, description
+        )
+        return move_activity(agent_id, activity.id, created.id, version)

@@ -4,20 +4,11 @@ import peewee as pw
 
 from server.clock import now
 from server.errors import NotFound
-from server.models import Activity, Request
-from server.services import customers, workspace
+from server.models import Activity, Customer, Request
+from server.services import activities, customers, workspace
 from server.services import identity as ids
+from server.services.read_models import ActivityView, InteractionView
 from server.services.records import bump, record_change, unit_of_work
-
-
-class Interaction:
-    """What registering an interaction produced; `created` is False for a repeated source id."""
-
-    def __init__(self, activity, created):
-        self.activity = activity
-        self.request = activity.request
-        self.customer = activity.customer
-        self.created = created
 
 
 def register(agent_id, medium, source_id, identity, subject="", properties=None):
@@ -35,7 +26,12 @@ def register(agent_id, medium, source_id, identity, subject="", properties=None)
             existing = Activity.get(Activity.source_id == source_id)
     with unit_of_work() as outbox:
         workspace.open_for(agent_id, existing.customer_id, existing.id, outbox)
-    return Interaction(existing, created=False)
+    return InteractionView(
+        customer=Customer.get_by_id(existing.customer_id),
+        request=Request.get_by_id(existing.request_id),
+        activity=activities.view(existing),
+        created=False,
+    )
 
 
 def _create(agent_id, medium, source_id, identity, subject, properties):
@@ -90,10 +86,11 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
         request = Request.get_by_id(request.id)
         outbox.changed("request", request, agent_id)
         workspace.open_for(agent_id, customer.id, activity.id, outbox)
-    # The records as written: reading them back cost a screen-pop three queries (bench/).
-    activity.request, activity.customer = request, customer
-    activity.preloaded_tags = []  # a new activity has no tags yet
-    return Interaction(activity, created=True)
+    # The records as written (a new activity has no tags): reading them back cost a
+    # screen-pop three queries (bench/).
+    return InteractionView(
+        customer=customer, request=request, activity=ActivityView.of(activity), created=True
+    )
 
 
 def latest_open_request(customer_id):
@@ -137,4 +134,4 @@ def end(agent_id, source_id):
                     "activity_id": str(activity.id),
                 }
             )
-    return activity
+    return activities.view(activity)

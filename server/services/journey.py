@@ -6,6 +6,7 @@ from server.errors import Invalid
 from server.models import Activity, Change, Customer, Request
 from server.services.activities import tags_of
 from server.services.paging import Page, decode_cursor, encode_cursor
+from server.services.read_models import ActivityView, JourneyItem
 from server.services.records import get_or_404
 
 
@@ -27,12 +28,15 @@ def journey(customer_id, cursor=None, limit=20):
     requests = _by_id(Request, {row.request_id for row in rows if row.request_id})
     tags = tags_of(list(activities))
     items = [
-        {
-            "change": row,
-            "activity": activities.get(row.activity_id),
-            "tags": tags.get(row.activity_id, []),
-            "request": requests.get(row.request_id),
-        }
+        JourneyItem(
+            change=row,
+            activity=(
+                ActivityView.of(activities[row.activity_id], tags[row.activity_id])
+                if row.activity_id in activities
+                else None
+            ),
+            request=requests.get(row.request_id),
+        )
         for row in rows
     ]
     next_cursor = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if more else None

@@ -15,6 +15,7 @@ from flask import current_app
 
 from server.clock import now
 from server.models import AgentState, Task
+from server.schemas.tasks import TaskOut
 from server.services.records import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -36,18 +37,13 @@ def iso(at):
 
 
 def summary(task):
-    """What a live event says about a task (the fields of the API's task)."""
-    return {
-        "id": str(task.id),
-        "medium": task.medium,
-        "status": task.status,
-        "identity": {task.identity_kind: task.identity_value} if task.identity_kind else {},
-        "subject": task.subject,
-        "queued_at": iso(task.queued_at),
-        "agent": task.agent_id,
-        "offer_number": task.offer_number,
-        "offer_expires_at": iso(task.offer_expires_at),
-    }
+    """What a live event says about a task: the API's own shape of it (TaskOut)."""
+    return TaskOut().dump(task)
+
+
+def timeout_job_id(task_id, offer_number):
+    """One time-out job per offer: the id says which (RQ ids allow letters, digits, - and _)."""
+    return f"offer-timeout-{task_id}-{offer_number}"
 
 
 def offer_timeout():
@@ -70,8 +66,7 @@ def set_state(agent_id, state):
     if current is not None and current.state == state:
         return current  # saying Ready again keeps the agent's place in line
     at = now()
-    released = None
-    with unit_of_work():
+    with unit_of_work() as outbox:
         (
             AgentState.insert(agent=agent_id, state=state, reason=None, changed_at=at)
             .on_conflict(
@@ -89,9 +84,7 @@ def set_state(agent_id, state):
             if current.task_id is not None:
                 offered = Task.get_by_id(current.task_id)
                 if offered.status == "offered" and let_go(offered.id, agent_id):
-                    released = offered
-    if released is not None:
-        _cancel_time_out(released.id, released.offer_number)
+                    outbox.cancel(timeout_job_id(offered.id, offered.offer_number))
     dispatch()
     return state_of(agent_id)
 
@@ -128,8 +121,6 @@ def dispatch():
 
 def _offer(task, agent_id):
     """Offer `task` to the agent if both are still free; None if someone else was quicker."""
-    from server import jobs
-
     at = now()
     seconds = offer_timeout()
     number = task.offer_number + 1
@@ -153,16 +144,7 @@ def _offer(task, agent_id):
             )
             if not won:
                 raise _Lost
-            took = (
-                AgentState.update(task=task.id)
-                .where(
-                    (AgentState.agent == agent_id)
-                    & (AgentState.state == "ready")
-                    & AgentState.task.is_null()
-                )
-                .execute()
-            )
-            if not took:
+            if not hold(task.id, agent_id, if_ready=True):
                 raise _Lost
             offered = Task.get_by_id(task.id)
             outbox.add(
@@ -173,12 +155,17 @@ def _offer(task, agent_id):
                     "expires_at": iso(offered.offer_expires_at),
                 }
             )
+            # A lost time-out job (Redis away) is made good by the sweep's repair pass.
+            outbox.schedule(
+                seconds,
+                "server.jobs.offer_timeout",
+                task.id,
+                number,
+                job_id=timeout_job_id(task.id, number),
+                description=f"offer time-out, task {task.id}",
+            )
     except _Lost:
         return None
-    try:
-        jobs.schedule_offer_timeout(task.id, number, seconds)
-    except Exception:  # the sweep's repair pass times the offer out if its job is missing
-        log.exception("could not schedule the time-out of the offer of task %s", task.id)
     return offered
 
 
@@ -188,8 +175,9 @@ def _offer(task, agent_id):
 def time_out(task_id, offer_number):
     """Let an unaccepted offer go: its agent becomes Not Ready, the task goes back (D5).
 
-    Returns TIMED_OUT when this call did it, SETTLED when the offer was accepted or let go
-    first, or the seconds the offer still has (a float) when called before its time.
+    Returns TIMED_OUT when this call did it (and the task has been offered on at once),
+    SETTLED when the offer was accepted or let go first, or the seconds the offer still has
+    (a float) when called before its time.
     """
     task = Task.get_or_none(Task.id == task_id)
     if task is None or task.status != "offered" or task.offer_number != offer_number:
@@ -217,14 +205,11 @@ def time_out(task_id, offer_number):
         )
         if not won:
             return SETTLED
-        (
-            AgentState.update(state="not_ready", reason="offer_timeout", changed_at=at, task=None)
-            .where((AgentState.agent == task.agent_id) & (AgentState.task == task.id))
-            .execute()
-        )
+        release(task.id, task.agent_id, state="not_ready", reason="offer_timeout", changed_at=at)
         outbox.add(
             {"type": "state", "to": task.agent_id, "state": "not_ready", "reason": "offer_timeout"}
         )
+    dispatch()  # the task goes to the next Ready agent (D5)
     return TIMED_OUT
 
 
@@ -254,23 +239,42 @@ def let_go(task_id, agent_id):
         .execute()
     )
     if released:
-        (
-            AgentState.update(task=None)
-            .where((AgentState.agent == agent_id) & (AgentState.task == task_id))
-            .execute()
-        )
+        release(task_id, agent_id)
     return released
 
 
-def _cancel_time_out(task_id, offer_number):
-    from server import jobs
-
-    try:
-        jobs.cancel_offer_timeout(task_id, offer_number)
-    except Exception:  # harmless: the job finds the offer settled and does nothing
-        log.exception("could not cancel the time-out of the offer of task %s", task_id)
+# Who holds a task. The truth is the task row: `agent` with status offered or active. The
+# agent's row mirrors it in `AgentState.task` (unique), so that "a Ready agent with nothing in
+# hand" is one indexed condition and the database refuses to put one task in two hands. Only
+# `hold` and `release` write the mirror, inside the transaction that changes the task row.
 
 
-def settled(task_id, offer_number):
-    """An offer was accepted or let go: its time-out job need not run."""
-    _cancel_time_out(task_id, offer_number)
+def hold(task_id, agent_id, *, if_ready=False):
+    """The agent now holds the task. With `if_ready`, only a Ready agent holding nothing
+    (an offer, D5); returns whether it took it."""
+    if if_ready:
+        return bool(
+            AgentState.update(task=task_id)
+            .where(
+                (AgentState.agent == agent_id)
+                & (AgentState.state == "ready")
+                & AgentState.task.is_null()
+            )
+            .execute()
+        )
+    (
+        AgentState.insert(agent=agent_id, state="not_ready", changed_at=now(), task=task_id)
+        .on_conflict(conflict_target=[AgentState.agent], update={AgentState.task: task_id})
+        .execute()
+    )
+    return True
+
+
+def release(task_id, agent_id, **state):
+    """The agent no longer holds the task (it lapsed, was let go or ended); `state` may make
+    the agent Not Ready in the same statement."""
+    (
+        AgentState.update(task=None, **state)
+        .where((AgentState.agent == agent_id) & (AgentState.task == task_id))
+        .execute()
+    )

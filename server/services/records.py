@@ -4,10 +4,12 @@ import json
 import logging
 import threading
 
+from server import timers
 from server.clock import now
 from server.errors import NotFound, Stale
 from server.extensions import redis_client
-from server.models import Change, database
+from server.models import Activity, Change, Tag, database
+from server.services.read_models import ActivityView
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +50,16 @@ def update_versioned(model, record_id, version, kind=None, **changes):
         (model.id == record_id) & (model.version == version)
     )
     if query.execute() == 0:
-        raise Stale(kind, get_or_404(model, record_id, kind))
+        raise Stale(kind, _as_shown(get_or_404(model, record_id, kind)))
     return model.get_by_id(record_id)
+
+
+def _as_shown(record):
+    """A record as the API shows it: an activity with its tags (C3's `current`)."""
+    if isinstance(record, Activity):
+        tags = Tag.select(Tag.name).where(Tag.activity == record.id).order_by(Tag.id)
+        return ActivityView.of(record, [tag.name for tag in tags])
+    return record
 
 
 def bump(model, record_id, **changes):
@@ -85,10 +95,11 @@ def record_change(
 
 
 class Outbox:
-    """Live events gathered during a transaction and published only once it has committed."""
+    """Live events and timers gathered during a transaction, sent only once it has committed."""
 
     def __init__(self):
         self.events = []
+        self.timers = []
 
     def changed(self, kind, record, by):
         self.events.append(
@@ -103,6 +114,26 @@ class Outbox:
 
     def add(self, event):
         self.events.append(event)
+
+    def schedule(self, seconds, func, *args, job_id, description):
+        """Run the job `func` (a dotted path) `seconds` after the commit (see server.timers)."""
+        self.timers.append(
+            (timers.run_in, (seconds, func, *args), {"job_id": job_id, "description": description})
+        )
+
+    def cancel(self, job_id):
+        """Drop the job `job_id` once the commit has made it pointless."""
+        self.timers.append((timers.cancel, (job_id,), {}))
+
+    def send(self):
+        """After the commit: set and cancel the timers, then publish the events."""
+        for action, args, kwargs in self.timers:
+            try:
+                action(*args, **kwargs)
+            except Exception:  # Redis away: the sweep's repair pass makes good a lost timer
+                log.exception("could not %s the job %s", action.__name__, kwargs.get("job_id"))
+        self.timers.clear()
+        self.publish()
 
     def publish(self):
         """Send the events through Redis pub/sub, so agents on any process receive them."""
@@ -129,7 +160,7 @@ _local = threading.local()
 
 
 class unit_of_work:
-    """`with unit_of_work() as outbox:` one transaction; its events go out after the commit.
+    """`with unit_of_work() as outbox:` one transaction; events and timers leave after the commit.
 
     Nested units share the outermost one's outbox, so nothing is published before the
     outermost transaction commits.
@@ -153,5 +184,5 @@ class unit_of_work:
             if self.outer:
                 _local.outbox = None
         if self.outer and exc_type is None:
-            outbox.publish()
+            outbox.send()
         return result

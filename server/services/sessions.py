@@ -133,3 +133,17 @@ def create_local_agent(username, password, name=None):
     agent.source = "local"
     agent.save()
     return agent
+
+
+def live_sessions(redis, session_ids):
+    """Which of these sessions are still live (not signed out, not expired), in one round trip."""
+    pipe = redis.pipeline()
+    for session_id in session_ids:
+        pipe.exists(SESSION_KEY + session_id)
+    return [bool(alive) for alive in pipe.execute()]
+
+
+def agent_name(agent_id):
+    """An agent's display name, or its id when there is no such agent."""
+    agent = Agent.get_or_none(Agent.id == agent_id)
+    return agent.name if agent else agent_id

@@ -14,6 +14,7 @@ from server.services import customers, interactions, journey, offers
 from server.services import identity as ids
 from server.services import requests as requests_service
 from server.services.paging import Page
+from server.services.read_models import AcceptedTask, CreatedTask, TaskContext
 from server.services.records import get_or_404, unit_of_work
 
 
@@ -55,7 +56,7 @@ def create_task(medium, identity, subject="", body=""):
             customer_token=_token_hash(token) if token else None,
         )
     offers.dispatch()
-    return Task.get_by_id(task.id), token
+    return CreatedTask(Task.get_by_id(task.id), token)
 
 
 def is_customer_of(task, token):
@@ -103,7 +104,7 @@ def context(task_id):
     if customer is not None:
         requests = customers.open_requests(customer.id, "open")
         recent = journey.journey(customer.id)
-    return {"task": task, "customer": customer, "requests": requests, "journey": recent}
+    return TaskContext(task=task, customer=customer, requests=requests, journey=recent)
 
 
 # Accepting and ending (D3, D4)
@@ -127,7 +128,7 @@ def accept(agent_id, task_id, offer_number=None):
     else:
         claim = on_offer & (Task.offer_number == offer_number)
     try:
-        with unit_of_work():
+        with unit_of_work() as outbox:
             won = (
                 Task.update(
                     status="active",
@@ -147,30 +148,26 @@ def accept(agent_id, task_id, offer_number=None):
                 other = Task.get_by_id(state.task_id)
                 if offers.let_go(other.id, agent_id):
                     released = other
-            (
-                AgentState.insert(agent=agent_id, state="not_ready", changed_at=at, task=task.id)
-                .on_conflict(conflict_target=[AgentState.agent], update={AgentState.task: task.id})
-                .execute()
-            )
-            result = interactions.register(
+                    outbox.cancel(offers.timeout_job_id(other.id, other.offer_number))
+            if task.status == "offered":
+                outbox.cancel(offers.timeout_job_id(task.id, task.offer_number))
+            offers.hold(task.id, agent_id)
+            interaction = interactions.register(
                 agent_id,
                 task.medium,
                 source_id(task),
                 {task.identity_kind: task.identity_value} if task.identity_kind else {},
                 task.subject,
             )
-            Task.update(activity=result.activity.id).where(Task.id == task.id).execute()
+            Task.update(activity=interaction.activity.id).where(Task.id == task.id).execute()
     except pw.IntegrityError:
         raise Conflict(
             "You are already handling a conversation; end it first (D4).",
             type_="/problems/one-conversation",
         ) from None
-    if task.status == "offered":
-        offers.settled(task.id, task.offer_number)
     if released is not None:
-        offers.settled(released.id, released.offer_number)
-        offers.dispatch()
-    return Task.get_by_id(task.id)
+        offers.dispatch()  # the task let go goes to the next Ready agent
+    return AcceptedTask(task=Task.get_by_id(task.id), interaction=interaction)
 
 
 def _refusal(task, agent_id, offer_number):
@@ -198,11 +195,7 @@ def end(agent_id, task_id):
                 .where((Task.id == task.id) & (Task.status == "active"))
                 .execute()
             )
-            (
-                AgentState.update(task=None)
-                .where((AgentState.agent == agent_id) & (AgentState.task == task.id))
-                .execute()
-            )
+            offers.release(task.id, agent_id)
             interactions.end(agent_id, source_id(task))
         offers.dispatch()
     return Task.get_by_id(task.id)

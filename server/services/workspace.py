@@ -4,9 +4,12 @@ import peewee as pw
 
 from server.clock import now
 from server.errors import Invalid, NotFound
-from server.models import Activity, Customer, WorkspaceEntry
+from server.models import Activity, Customer, Request, WorkspaceEntry
+from server.services import activities
+from server.services.read_models import ListEntry, Workspace
 from server.services.records import get_or_404, unit_of_work
 
+OPEN_LIMIT = 200
 RECENT_LIMIT = 20
 
 
@@ -33,8 +36,9 @@ def open_for(agent_id, customer_id, activity_id, outbox):
     )
 
 
-def entries(agent_id):
-    """The agent's Open list and the most recent entries of the Recent list, newest first."""
+def lists(agent_id):
+    """The agent's Open list and the newest of the Recent list, each entry with its customer,
+    interaction (with tags) and request: four queries however long the lists are."""
 
     def rows(status, limit):
         return list(
@@ -47,18 +51,45 @@ def entries(agent_id):
             .limit(limit)
         )
 
-    return rows("open", 200), rows("recent", RECENT_LIMIT)
+    open_rows, recent_rows = rows("open", OPEN_LIMIT), rows("recent", RECENT_LIMIT)
+    shown = [row.activity for row in open_rows + recent_rows if row.activity_id is not None]
+    views = {view.id: view for view in activities.views(shown)}
+    request_ids = list({activity.request_id for activity in shown})
+    requests = (
+        {row.id: row for row in Request.select().where(Request.id.in_(request_ids))}
+        if request_ids
+        else {}
+    )
+
+    def entry(row):
+        activity = views.get(row.activity_id)
+        return ListEntry(
+            customer=row.customer,
+            activity=activity,
+            request=requests.get(activity.request_id) if activity else None,
+            status=row.status,
+            updated_at=row.updated_at,
+        )
+
+    return Workspace(
+        open=[entry(row) for row in open_rows], recent=[entry(row) for row in recent_rows]
+    )
+
+
+def open_customer_ids(agent_id):
+    """The ids of the customers in the agent's Open list (search marks them)."""
+    return {
+        row.customer_id
+        for row in WorkspaceEntry.select(WorkspaceEntry.customer)
+        .where((WorkspaceEntry.agent == agent_id) & (WorkspaceEntry.status == "open"))
+        .limit(OPEN_LIMIT)
+    }
 
 
 def reopen(agent_id, customer_id):
     """Bring a customer back from Recent or from search into Open, on its newest activity (C9)."""
     customer = get_or_404(Customer, customer_id)
-    newest = (
-        Activity.select(Activity.id)
-        .where(Activity.customer == customer.id)
-        .order_by(Activity.started_at.desc(), Activity.id.desc())
-        .first()
-    )
+    newest = activities.current_for(customer.id)
     with unit_of_work() as outbox:
         open_for(agent_id, customer.id, newest.id if newest else None, outbox)
     return customer

@@ -11,6 +11,7 @@ import os
 
 from flask import Blueprint, current_app, redirect, url_for
 
+from server.limits import LIMITS
 from server.widget import i18n, present
 
 bp = Blueprint(
@@ -29,7 +30,7 @@ def widget_url(path):
 def init_app(app):
     """Languages, the helpers the templates use, and the widget's routes."""
     i18n.init_app(app)
-    app.jinja_env.globals.update(present=present, widget_url=widget_url)
+    app.jinja_env.globals.update(present=present, widget_url=widget_url, limits=LIMITS)
     app.register_blueprint(bp)
     # The service's front door is the standalone widget (the Care Desktop's own page).
     app.add_url_rule("/", "index", lambda: redirect(url_for("widget.page")))

@@ -6,11 +6,11 @@ from marshmallow import ValidationError
 
 from server.auth import login_required
 from server.errors import Conflict, Invalid, NotFound
-from server.schemas import CommentIn, MoveIn, TagIn
-from server.services import activities, customers
+from server.schemas.activities import CommentIn, MoveIn, TagIn
+from server.services import activities, context
 from server.widget import bp
 from server.widget.forms import load, messages_for
-from server.widget.records import activity_extras, context_fragment
+from server.widget.records import context_fragment
 from server.widget.render import fragment
 
 
@@ -18,7 +18,12 @@ from server.widget.render import fragment
 @login_required
 def activity_section(activity_id):
     activity = activities.get_activity(activity_id)
-    return fragment("widget/activity.html", activity=activity, **activity_extras(activity))
+    return fragment(
+        "widget/activity.html",
+        activity=activity,
+        tags=list(activity.tags),
+        comments=activities.comments(activity.id, None, context.COMMENTS_SHOWN).items,
+    )
 
 
 def tags(activity, status=200, error=""):
@@ -29,7 +34,7 @@ def tags(activity, status=200, error=""):
         activity=activity,
         error=error,
         oob=True,
-        tags=activities.tags_of([activity.id])[activity.id],
+        tags=list(activity.tags),
     )
 
 
@@ -42,7 +47,7 @@ def add_tag(activity_id):
     try:
         activity = activities.add_tag(g.agent.id, activity.id, load(TagIn, data)["name"])
     except (ValidationError, Invalid) as error:
-        return tags(activity, 422, messages_for(error, data, tag=True).get("name"))
+        return tags(activity, 422, messages_for(error).get("name"))
     except Conflict:
         return tags(
             activity,
@@ -59,11 +64,10 @@ def add_tag(activity_id):
 @login_required
 def remove_tag(activity_id):
     """Remove a tag; one another agent removed already is simply gone."""
-    activity = activities.get_activity(activity_id)
     try:
-        activity = activities.remove_tag(g.agent.id, activity.id, request.form.get("name", ""))
+        activity = activities.remove_tag(g.agent.id, activity_id, request.form.get("name", ""))
     except NotFound:
-        pass
+        activity = activities.get_activity(activity_id)
     return tags(activity)
 
 
@@ -77,7 +81,7 @@ def add_comment(activity_id):
         comment = activities.add_comment(g.agent.id, activity.id, load(CommentIn, data)["body"])
     except ValidationError as error:
         return fragment(
-            "widget/comment.html", 422, comment=None, error=messages_for(error, data).get("body")
+            "widget/comment.html", 422, comment=None, error=messages_for(error).get("body")
         )
     return fragment(
         "widget/comment.html",
@@ -92,12 +96,11 @@ def add_comment(activity_id):
 @login_required
 def move(activity_id):
     """Move an activity to another request of the same customer, from the journey (D7)."""
-    activity = activities.get_activity(activity_id)
     data = load(
         MoveIn,
         {"request_id": request.form.get("request_id", ""), "version": request.form.get("version")},
     )
-    moved = activities.move_activity(g.agent.id, activity.id, data["request_id"], data["version"])
-    customer = customers.get_customer(moved.customer_id)
-    current = activities.get_activity(request.form.get("current") or moved.id)
-    return context_fragment(customer, current if current.customer_id == customer.id else moved)
+    moved = activities.move_activity(g.agent.id, activity_id, data["request_id"], data["version"])
+    # The agent goes on with the interaction it was handling, if it is this customer's.
+    current = request.form.get("current") or moved.id
+    return context_fragment(context.customer_context(moved.customer_id, current))

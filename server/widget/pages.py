@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from server.assets import asset_url
 from server.config import LOCALES
-from server.models import TAG_LIMIT, TEXT_LIMIT
+from server.labels import too_long
+from server.limits import LIMITS, TAG
 from server.widget import bp, i18n
-from server.widget.present import field_label
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "tr": "Türkçe"}
 
@@ -38,15 +38,8 @@ def js_messages():
     return {
         "charsLeft": _("Characters left: %(count)s", count=count),
         "charsOver": _("Characters over the limit: %(count)s", count=count),
-        "tagTooLong": _(
-            "%(field)s: at most %(limit)s characters; this has %(count)s.",
-            field=field_label("name_tag"),
-            limit=TAG_LIMIT,
-            count=count,
-        ),
+        "tagTooLong": too_long("name_tag", TAG, count),
         "tagDuplicate": _("“%(name)s” is already a tag of this interaction.", name="{name}"),
-        "tagLimit": TAG_LIMIT,
-        "textLimit": TEXT_LIMIT,
         "sessionEnded": _("Your session has ended. Sign in again to go on."),
         "network": _("Context Desk cannot be reached. Check the connection and try again."),
         "notFound": _("This record no longer exists. The list has been refreshed."),
@@ -61,6 +54,7 @@ def widget_context():
     return {
         "lang": i18n.locale_code(),
         "messages": js_messages(),
+        "limits": LIMITS,
         "base": current_app.config["PUBLIC_URL"].rstrip("/"),
         "styles": widget_styles(),
         "scripts": widget_scripts(),

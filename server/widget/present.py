@@ -1,37 +1,12 @@
 """How the widget names customers, media, journey entries and fields, in the agent's language."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
+
+from server.labels import field_label, medium_label  # noqa: F401  (templates call them here)
 
 # The customer's free fields the form always offers; others a customer has are shown too.
 STANDARD_FIELDS = ("company", "address", "notes")
-
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "email": _l("Email"),
-    "phone": _l("Phone"),
-    "chat": _l("Chat identity"),
-    "company": _l("Company"),
-    "address": _l("Address"),
-    "notes": _l("Notes"),
-    "title": _l("Title"),
-    "description": _l("Description"),
-    "body": _l("Comment"),
-    "name_tag": _l("Tag"),
-}
-
-MEDIUM_LABELS = {"call": _l("Call"), "chat": _l("Chat"), "email": _l("Email")}
-
-
-def field_label(field):
-    """The label of a form field; a free field is labelled by its own key."""
-    label = FIELD_LABELS.get(field)
-    return str(label) if label is not None else field.replace("_", " ").capitalize()
-
-
-def medium_label(medium):
-    return str(MEDIUM_LABELS.get(medium, medium))
 
 
 def display_name(customer):

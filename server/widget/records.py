@@ -11,15 +11,13 @@ from marshmallow import ValidationError
 
 from server.auth import login_required
 from server.errors import Conflict
-from server.models import Activity, Request
-from server.schemas import CustomerIn, CustomerPatch, RequestIn, RequestPatch
-from server.services import activities, customers, journey
+from server.schemas.customers import CustomerIn, CustomerPatch
+from server.schemas.requests import RequestIn, RequestPatch
+from server.services import activities, context, customers
 from server.services import requests as requests_service
 from server.widget import bp
 from server.widget.forms import customer_input, form_data, load, messages_for
 from server.widget.render import fragment
-
-JOURNEY_PAGE = 20
 
 
 def as_int(value):
@@ -29,70 +27,42 @@ def as_int(value):
         return None
 
 
-def newest_activity(customer):
-    return (
-        Activity.select()
-        .where(Activity.customer == customer.id)
-        .order_by(Activity.started_at.desc(), Activity.id.desc())
-        .first()
-    )
-
-
-def activity_for(customer, activity_id):
-    """The interaction the agent is handling: the one asked for, else the customer's newest."""
-    if activity_id:
-        activity = Activity.get_or_none(Activity.id == as_int(activity_id))
-        if activity is not None and activity.customer_id == customer.id:
-            return activity
-    return newest_activity(customer)
-
-
-def activity_extras(activity):
-    """The tags and comments the activity section shows."""
-    if activity is None:
-        return {"tags": [], "comments": []}
-    return {
-        "tags": activities.tags_of([activity.id])[activity.id],
-        "comments": activities.comments(activity.id, None, 100).items,
-    }
-
-
-def context_fragment(customer, activity, status=200):
-    """Everything about one customer: header and form, request, activity, journey."""
-    current_request = Request.get_by_id(activity.request_id) if activity else None
+def context_fragment(shown, status=200):
+    """Everything about one customer (a `CustomerContext`): header, request, activity, journey."""
+    activity = shown.activity
     return fragment(
         "widget/context.html",
         status,
-        customer=customer,
+        customer=shown.customer,
         activity=activity,
-        request_=current_request,
-        journey=journey.journey(customer.id, None, JOURNEY_PAGE),
-        requests=customers.open_requests(customer.id),
+        request_=shown.request,
+        journey=shown.journey,
+        requests=shown.requests,
         cursor=None,
         current_activity_id=activity.id if activity else None,
-        **activity_extras(activity),
+        tags=list(activity.tags) if activity else [],
+        comments=shown.comments,
     )
 
 
 @bp.get("/customers/<customer_id>")
 @login_required
-def context(customer_id):
-    customer = customers.get_customer(customer_id)
-    return context_fragment(customer, activity_for(customer, request.args.get("activity")))
+def customer_context(customer_id):
+    return context_fragment(context.customer_context(customer_id, request.args.get("activity")))
 
 
 @bp.get("/customers/<customer_id>/journey")
 @login_required
 def journey_page(customer_id):
     """The next page of the journey, asked for as the agent scrolls to its end (C2)."""
-    customer = customers.get_customer(customer_id)
     cursor = request.args.get("cursor") or None
+    customer, page, requests = context.journey_page(customer_id, cursor)
     return fragment(
         "widget/journey_items.html",
         customer=customer,
-        journey=journey.journey(customer.id, cursor, JOURNEY_PAGE),
+        journey=page,
         cursor=cursor,
-        requests=customers.open_requests(customer.id),
+        requests=requests,
         current_activity_id=as_int(request.args.get("activity")),
     )
 
@@ -100,13 +70,13 @@ def journey_page(customer_id):
 # The customer (C7)
 
 
-def card(customer, status=200, activity_id=None, **context):
+def card(customer, status=200, activity_id=None, **extra):
     """The customer header and form; an unknown customer's form creates it for an interaction."""
     if not customer.known and activity_id is None:
-        newest = newest_activity(customer)
+        newest = activities.current_for(customer.id)
         activity_id = newest.id if newest else None
     return fragment(
-        "widget/customer_card.html", status, customer=customer, activity_id=activity_id, **context
+        "widget/customer_card.html", status, customer=customer, activity_id=activity_id, **extra
     )
 
 
@@ -123,23 +93,22 @@ def create_customer():
     """Create the customer for an unknown caller's interaction, from the prefilled form (C7)."""
     data = form_data()
     activity = activities.get_activity(data.get("activity_id", ""))
-    placeholder = activity.customer
     values = customer_input(data)
     try:
         customer = customers.create_customer(g.agent.id, load(CustomerIn, values), activity.id)
     except ValidationError as error:
         return card(
-            placeholder,
+            customers.get_customer(activity.customer_id),
             422,
             values=values,
             form_open=True,
             activity_id=activity.id,
-            errors=messages_for(error, values),
+            errors=messages_for(error),
         )
     except Conflict:
         # Another agent created this customer a moment ago: show theirs, and say so.
         return card(
-            customers.get_customer(placeholder.id),
+            customers.get_customer(activity.customer_id),
             200,
             form_open=True,
             saved=_("Another agent already created this customer."),
@@ -162,7 +131,7 @@ def update_customer(customer_id):
             values=values,
             form_open=True,
             editing=True,
-            errors=messages_for(error, values),
+            errors=messages_for(error),
         )
     saved = customers.update_customer(g.agent.id, customer.id, loaded.pop("version"), loaded)
     return card(saved, form_open=True, saved=_("Saved."))
@@ -187,7 +156,7 @@ def update_request(request_id):
         loaded = load(RequestPatch, {**values, "version": request.form.get("version")})
     except ValidationError as error:
         return fragment(
-            "widget/request_saved.html", 422, request_=current, errors=messages_for(error, values)
+            "widget/request_saved.html", 422, request_=current, errors=messages_for(error)
         )
     saved = requests_service.update_request(g.agent.id, current.id, loaded.pop("version"), loaded)
     return fragment("widget/request_saved.html", request_=saved, errors={}, saved=True)
@@ -199,7 +168,7 @@ def add_request(customer_id):
     """Add a request for a new issue (D8); the interaction being handled can move to it (D7)."""
     customer = customers.get_customer(customer_id)
     values = {key: request.form.get(key, "") for key in ("title", "description")}
-    activity = activity_for(customer, request.form.get("activity_id"))
+    activity = activities.current_for(customer.id, request.form.get("activity_id"))
     try:
         loaded = load(RequestIn, values)
     except ValidationError as error:
@@ -209,12 +178,15 @@ def add_request(customer_id):
             customer=customer,
             activity=activity,
             values=values,
-            errors=messages_for(error, values),
+            errors=messages_for(error),
             form_open=True,
         )
-    created = requests_service.create_request(g.agent.id, customer.id, **loaded)
     if activity is not None and request.form.get("move"):
-        activity = activities.move_activity(
-            g.agent.id, activity.id, created.id, as_int(request.form.get("activity_version"))
+        moved = activities.move_to_new_request(
+            g.agent.id, activity.id, as_int(request.form.get("activity_version")), **loaded
         )
-    return context_fragment(customer, activity, 201)
+        shown = context.customer_context(customer.id, moved.id)
+    else:
+        requests_service.create_request(g.agent.id, customer.id, **loaded)
+        shown = context.customer_context(customer.id, activity.id if activity else None)
+    return context_fragment(shown, 201)

@@ -29,7 +29,7 @@ def ready(app, db, sign_in):
 
 def queue_task(app, number="+31 20 123 4567", medium="call"):
     with app.app_context():
-        task, _ = tasks.create_task(medium, {"phone": number})
+        task = tasks.create_task(medium, {"phone": number}).task
     return Task.get_by_id(task.id)
 
 
@@ -39,7 +39,7 @@ def test_D5_an_offer_accepted_at_14_9_s_stays_accepted(app, ready, frozen_clock)
     assert task.status == "offered" and task.agent_id == agent.id
     frozen_clock.advance(seconds=14.9)
     assert agent.post(f"/api/v1/tasks/{task.id}/accept", json={"offer": 1}).status_code == 200
-    assert jobs.offer_timeout_id(task.id, 1) not in scheduled_ids(app)  # accepting cancels it
+    assert offers.timeout_job_id(task.id, 1) not in scheduled_ids(app)  # accepting cancels it
     frozen_clock.advance(seconds=5)
     with app.app_context():
         assert jobs.offer_timeout(task.id, 1) == offers.SETTLED  # had it run anyway
@@ -54,7 +54,7 @@ def test_D5_at_15_1_s_the_agent_is_not_ready_and_the_task_is_back_in_the_queue(
     task = queue_task(app)
     events = Events(app)
     frozen_clock.advance(seconds=15.1)
-    run_timed_work(app, only={jobs.offer_timeout_id(task.id, 1)})
+    run_timed_work(app, only={offers.timeout_job_id(task.id, 1)})
     state = AgentState.get_by_id(agent.id)
     assert (state.state, state.reason, state.task_id) == ("not_ready", "offer_timeout", None)
     requeued = Task.get_by_id(task.id)
@@ -84,7 +84,7 @@ def test_D5_the_time_out_is_one_job_due_15_s_after_the_offer(app, ready):
     ready("agent1")
     before = time.time()
     task = queue_task(app)
-    job_id = jobs.offer_timeout_id(task.id, 1)
+    job_id = offers.timeout_job_id(task.id, 1)
     assert scheduled_ids(app) == [job_id]
     # The whole second before the moment; the job waits the fraction itself.
     assert before + 14 <= scheduled_at(app, job_id) <= time.time() + 15
@@ -96,7 +96,7 @@ def test_D5_a_requeued_task_goes_to_the_next_ready_agent(app, ready, frozen_cloc
     assert task.agent_id == first.id  # the longest Ready agent first
     frozen_clock.advance(seconds=16)
     events = Events(app)
-    run_timed_work(app, only={jobs.offer_timeout_id(task.id, 1)})
+    run_timed_work(app, only={offers.timeout_job_id(task.id, 1)})
     offered = Task.get_by_id(task.id)
     assert (offered.status, offered.agent_id, offered.offer_number) == ("offered", second.id, 2)
     assert events.of(type="offer", to=second.id)

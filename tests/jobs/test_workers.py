@@ -174,7 +174,7 @@ def test_O3_a_failing_job_is_retried_with_back_off_then_lands_in_the_failed_regi
         offers.set_state(agent.id, "ready")
         Task.create(medium="call", identity_kind="phone", identity_value="+31201234567")
         task = offers.dispatch()[0]
-    job_id = jobs.offer_timeout_id(task.id, task.offer_number)
+    job_id = offers.timeout_job_id(task.id, task.offer_number)
     job = Job.fetch(job_id, connection=redis_of(app))
     assert job.retries_left == 3 and job.retry_intervals == [10, 30, 60]
     # A real failure: the job's table is not there (as when the database is away).

@@ -11,8 +11,14 @@ from server.config import LOCALES
 from server.widget import i18n
 
 ROOT = i18n.ROOT
-# What gadget/babel.cfg says, for Babel's extractor: the widget's Python and its templates.
-METHODS = [("server/widget/**.py", "python"), ("gadget/templates/**.html", "jinja2")]
+# What gadget/babel.cfg says, for Babel's extractor: the widget's Python, the labels and
+# validation messages it shares with the API, and its templates.
+METHODS = [
+    ("server/widget/**.py", "python"),
+    ("server/labels.py", "python"),
+    ("server/schemas/**.py", "python"),
+    ("gadget/templates/**.html", "jinja2"),
+]
 KEYWORDS = {
     "_": None,
     "gettext": None,

@@ -1,0 +1,54 @@
+"""Activities (C6, D7): tags, comments, edits and moves."""
+
+from marshmallow import Schema, fields
+
+from server.limits import TAG
+from server.schemas.common import Id, Input, Page, Text, UtcDateTime
+
+
+class ActivityOut(Schema):
+    """An `ActivityView`: the interaction with its tags."""
+
+    id = Id()
+    request_id = Id(attribute="request_id")
+    customer_id = Id(attribute="customer_id")
+    medium = fields.String()
+    source_id = fields.String(allow_none=True)
+    subject = fields.String()
+    identity = fields.Dict()
+    properties = fields.Dict()
+    started_at = UtcDateTime()
+    ended_at = UtcDateTime(allow_none=True)
+    agent = fields.String(attribute="agent_id", allow_none=True)
+    tags = fields.List(fields.String())
+    version = fields.Integer()
+
+
+class ActivityPatch(Input):
+    version = fields.Integer(required=True)
+    subject = Text()
+
+
+class TagIn(Input):
+    name = Text(TAG, required=True, label="name_tag", required_text=True)
+
+
+class CommentIn(Input):
+    body = Text(required=True, required_text=True)
+
+
+class CommentOut(Schema):
+    id = Id()
+    activity_id = Id(attribute="activity_id")
+    author = fields.String(attribute="author_id", allow_none=True)
+    body = fields.String()
+    created_at = UtcDateTime()
+
+
+class CommentPage(Page):
+    items = fields.List(fields.Nested(CommentOut))
+
+
+class MoveIn(Input):
+    request_id = fields.String(required=True)
+    version = fields.Integer(required=True)

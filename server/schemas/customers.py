@@ -1,0 +1,77 @@
+"""Customers (C7, C9, C12): create, edit, search."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from server import labels
+from server.limits import LIMITS, TEXT
+from server.schemas.common import Chat, Email, Id, Input, Page, Phone, Text, UtcDateTime
+
+
+class FieldsMap(fields.Dict):
+    """Free customer fields (company, address, notes…): text values within the C4 limit.
+
+    Each value's message names its own field, keyed `fields.<name>` as the widget's form is.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            keys=fields.String(validate=validate.Length(min=1, max=LIMITS["field_name"])),
+            values=fields.String(allow_none=True),
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        errors = {
+            key: [labels.too_long(key, TEXT, len(text))]
+            for key, text in result.items()
+            if isinstance(text, str) and len(text) > TEXT
+        }
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+
+class CustomerIn(Input):
+    name = Text(load_default="")
+    email = Email()
+    phone = Phone()
+    chat = Chat()
+    activity_id = fields.String(load_default=None, allow_none=True)
+    fields = FieldsMap(load_default=dict)  # last: the name shadows the module in the class body
+
+
+class CustomerPatch(Input):
+    version = fields.Integer(required=True)
+    name = Text()
+    email = Email()
+    phone = Phone()
+    chat = Chat()
+    fields = FieldsMap()
+
+
+class CustomerOut(Schema):
+    id = Id()
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.Method("display_phone", allow_none=True)
+    phone_e164 = fields.String(attribute="phone", allow_none=True)
+    chat = fields.String(allow_none=True)
+    known = fields.Boolean()
+    version = fields.Integer()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    fields = fields.Dict()  # last: the name shadows the module in the class body
+
+    def display_phone(self, customer):
+        return customer.phone_raw or customer.phone
+
+
+class SearchQuery(Input):
+    q = Text(LIMITS["search"], load_default="")
+    cursor = fields.String(load_default=None)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=LIMITS["page"]))
+
+
+class SearchPage(Page):
+    items = fields.List(fields.Nested(CustomerOut))

@@ -1,0 +1,81 @@
+"""Interactions from the desktop (C1, C1b) and the agent's Open and Recent lists (C8, C9)."""
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from server.limits import LIMITS, TEXT
+from server.models import MEDIA
+from server.schemas.activities import ActivityOut
+from server.schemas.common import Chat, Id, Input, Limited, Text, UtcDateTime
+from server.schemas.customers import CustomerOut
+from server.schemas.requests import RequestOut
+
+
+class IdentitySchema(Input):
+    phone = Limited(LIMITS["phone"], allow_none=True)
+    email = Limited(LIMITS["email"], allow_none=True)
+    chat = Chat()
+
+    @validates_schema
+    def one_identity(self, data, **kwargs):
+        if len(data) > 1:
+            raise ValidationError("Give one of phone, email or chat.", "_schema")
+
+
+class InteractionIn(Input):
+    medium = fields.String(required=True, validate=validate.OneOf(MEDIA))
+    source_id = fields.String(
+        required=True, validate=validate.Length(min=1, max=LIMITS["source_id"])
+    )
+    identity = fields.Nested(IdentitySchema, load_default=dict)
+    state = fields.String(
+        load_default="accepted", validate=validate.OneOf(["accepted", "answered", "opened"])
+    )
+    subject = Text(load_default="")
+    properties = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+    @pre_load
+    def clip_properties(self, data, **kwargs):
+        """Call variables and media properties are the desktop's data, shown, never typed:
+        they are kept within the text limit (C4) rather than refusing the interaction."""
+        properties = data.get("properties") if isinstance(data, dict) else None
+        if isinstance(properties, dict):
+            data = dict(data)
+            data["properties"] = {
+                str(key)[: LIMITS["field_name"]]: str(value)[:TEXT]
+                for key, value in properties.items()
+                if value is not None
+            }
+        return data
+
+
+class InteractionOut(Schema):
+    """An `InteractionView`: an unknown customer is `null` plus its identity (C1)."""
+
+    customer = fields.Nested(CustomerOut, attribute="known_customer", allow_none=True)
+    identity = fields.Dict()
+    request = fields.Nested(RequestOut)
+    activity = fields.Nested(ActivityOut)
+
+
+class WorkspaceOpenIn(Input):
+    customer_id = fields.String(required=True)
+
+
+class WorkspaceCloseIn(Input):
+    customer_id = fields.String(load_default=None)
+    activity_id = fields.String(load_default=None)
+
+
+class WorkspaceEntryOut(Schema):
+    customer_id = Id(attribute="customer_id")
+    customer = fields.Nested(CustomerOut, attribute="known_customer", allow_none=True)
+    identity = fields.Dict()
+    activity = fields.Nested(ActivityOut, allow_none=True)
+    request = fields.Nested(RequestOut, allow_none=True)
+    status = fields.String()
+    updated_at = UtcDateTime()
+
+
+class WorkspaceOut(Schema):
+    open = fields.List(fields.Nested(WorkspaceEntryOut))
+    recent = fields.List(fields.Nested(WorkspaceEntryOut))

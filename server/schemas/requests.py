@@ -1,0 +1,36 @@
+"""Requests (C4, C5, D8): add, edit, close and reopen."""
+
+from marshmallow import Schema, fields, validate
+
+from server.schemas.common import Id, Input, Text, UtcDateTime
+
+STATUSES = ("open", "closed")
+
+
+class RequestIn(Input):
+    title = Text(load_default="")
+    description = Text(load_default="")
+
+
+class RequestPatch(Input):
+    version = fields.Integer(required=True)
+    title = Text()
+    description = Text()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class RequestsQuery(Input):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+
+
+class RequestOut(Schema):
+    id = Id()
+    customer_id = Id(attribute="customer_id")
+    title = fields.String()
+    description = fields.String()
+    status = fields.String()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+    closed_at = UtcDateTime(allow_none=True)
+    last_activity_at = UtcDateTime()
+    version = fields.Integer()
