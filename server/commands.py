@@ -5,7 +5,8 @@ from flask.cli import with_appcontext
 
 from server.extensions import migrate, redis_client
 from server.jobs import failed_jobs_command
-from server.models import Customer, database
+from server.models import database
+from server.services import customers
 
 
 def init_app(app):
@@ -32,7 +33,7 @@ def seed_demo_command():
     from server.demo import seed
 
     with database.connection_context():
-        if Customer.select().exists():
+        if customers.any_exist():
             click.echo("The database has customers already; no demo data added.")
             return
         counts = seed()

@@ -6,7 +6,7 @@ from flask import jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from server.api import validation_problem
+from server.api.plumbing import validation_problem
 from server.errors import Problem, Stale
 from server.schemas.activities import ActivityOut
 from server.schemas.customers import CustomerOut

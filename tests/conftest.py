@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 from server import clock, create_app
 from server.models import MODELS, database
 
+pytest_plugins = ["tests.query_guard"]  # every test checks that only the services query
+
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):

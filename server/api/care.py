@@ -4,7 +4,7 @@ import hmac
 
 from flask import current_app, g, request
 
-from server.api import bp, dump, load_body, load_query, operation
+from server.api.plumbing import bp, dump, load_body, load_query, operation
 from server.auth import bearer_token, login_required, sessions
 from server.schemas.tasks import (
     AcceptedOut,

@@ -2,7 +2,7 @@
 
 from flask import g
 
-from server.api import bp, dump, load_body, load_query, operation, page
+from server.api.plumbing import bp, dump, load_body, load_query, operation, page
 from server.auth import login_required
 from server.schemas.common import PageQuery
 from server.schemas.customers import (

@@ -6,7 +6,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 
-from server.api import bp, operation
+from server.api.plumbing import bp, operation
 from server.limits import LIMITS
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")

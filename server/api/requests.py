@@ -2,7 +2,7 @@
 
 from flask import g
 
-from server.api import bp, dump, load_body, operation
+from server.api.plumbing import bp, dump, load_body, operation
 from server.auth import login_required
 from server.schemas.requests import RequestOut, RequestPatch
 from server.services import requests as requests_service

@@ -2,7 +2,7 @@
 
 from flask import current_app, g
 
-from server.api import bp, dump, load_body, operation
+from server.api.plumbing import bp, dump, load_body, operation
 from server.auth import login_required, sessions
 from server.extensions import limiter
 from server.schemas.sessions import SessionIn, SessionOut

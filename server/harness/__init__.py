@@ -3,8 +3,5 @@
 On in development (`MOCK_FINESSE=1`), off unless configured in production.
 """
 
-from flask import Blueprint
-
-bp = Blueprint("harness", __name__, template_folder="templates")
-
-from server.harness import container, desktop, finesse_rest  # noqa: E402,F401  (routes register themselves)
+from server.harness import container, desktop, finesse_rest  # noqa: F401  (routes register themselves)
+from server.harness.blueprint import bp  # noqa: F401  (what the factory registers)

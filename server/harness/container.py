@@ -16,7 +16,7 @@ from flask import render_template, request
 
 from server.cors import allowed_origins, origin_of
 from server.errors import Problem
-from server.harness import bp
+from server.harness.blueprint import bp
 from server.harness.desktop import harness_asset
 
 # What the harness's gadgets.* shim and finesse.js stand-in provide.

@@ -10,7 +10,7 @@ from flask import current_app, render_template, request, send_from_directory
 
 from server.assets import version_of
 from server.errors import Invalid
-from server.harness import bp
+from server.harness.blueprint import bp
 from server.harness.finesse_rest import mock_agents, sso_token
 from server.services.sessions import Unauthorized
 

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from flask import Response, current_app, request
 
-from server.harness import bp
+from server.harness.blueprint import bp
 
 USER_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <User>

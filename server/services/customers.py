@@ -162,3 +162,8 @@ def open_requests(customer_id, status=None):
     if status:
         query = query.where(Request.status == status)
     return list(query.order_by(Request.updated_at.desc(), Request.id.desc()).limit(100))
+
+
+def any_exist():
+    """Whether the database has any customer at all (the demo data goes only into an empty one)."""
+    return Customer.select().exists()

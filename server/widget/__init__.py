@@ -7,24 +7,18 @@ call carries the agent's bearer token (added by `static/widget/widget.js`). Cros
 itself is `server.cors`'s business.
 """
 
-import os
-
-from flask import Blueprint, current_app, redirect, url_for
+from flask import redirect, url_for
 
 from server.limits import LIMITS
-from server.widget import i18n, present
-
-bp = Blueprint(
-    "widget",
-    __name__,
-    url_prefix="/widget",
-    template_folder=os.path.join(i18n.ROOT, "gadget", "templates"),
+from server.widget import (  # noqa: F401  (the routes register themselves)
+    activity,
+    i18n,
+    pages,
+    present,
+    records,
+    workspace,
 )
-
-
-def widget_url(path):
-    """`PUBLIC_URL` + path: a relative URL inside Finesse would go to the Finesse server."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+from server.widget.blueprint import bp, widget_url
 
 
 def init_app(app):
@@ -34,6 +28,3 @@ def init_app(app):
     app.register_blueprint(bp)
     # The service's front door is the standalone widget (the Care Desktop's own page).
     app.add_url_rule("/", "index", lambda: redirect(url_for("widget.page")))
-
-
-from server.widget import activity, pages, records, workspace  # noqa: E402,F401  (routes register themselves)

@@ -8,7 +8,7 @@ from server.auth import login_required
 from server.errors import Conflict, Invalid, NotFound
 from server.schemas.activities import CommentIn, MoveIn, TagIn
 from server.services import activities, context
-from server.widget import bp
+from server.widget.blueprint import bp
 from server.widget.forms import load, messages_for
 from server.widget.records import context_fragment
 from server.widget.render import fragment

@@ -9,7 +9,8 @@ from server.assets import asset_url
 from server.config import LOCALES
 from server.labels import too_long
 from server.limits import LIMITS, TAG
-from server.widget import bp, i18n
+from server.widget import i18n
+from server.widget.blueprint import bp
 
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "tr": "Türkçe"}
 

@@ -15,7 +15,7 @@ from server.schemas.customers import CustomerIn, CustomerPatch
 from server.schemas.requests import RequestIn, RequestPatch
 from server.services import activities, context, customers
 from server.services import requests as requests_service
-from server.widget import bp
+from server.widget.blueprint import bp
 from server.widget.forms import customer_input, form_data, load, messages_for
 from server.widget.render import fragment
 

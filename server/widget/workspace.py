@@ -5,7 +5,7 @@ from flask import g, request
 from server.auth import login_required
 from server.limits import LIMITS
 from server.services import customers, workspace
-from server.widget import bp
+from server.widget.blueprint import bp
 from server.widget.render import fragment
 
 

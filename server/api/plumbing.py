@@ -1,0 +1,76 @@
+"""The API's small plumbing: the blueprint, OpenAPI records, reading bodies, writing answers."""
+
+from flask import Blueprint, request
+from marshmallow import ValidationError
+
+from server.errors import Invalid, Problem
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def operation(
+    summary, *, body=None, query=None, response=None, status=200, many=False, errors=(401, 404)
+):
+    """Describe a view for the OpenAPI document (and keep the description next to the code)."""
+
+    def decorate(view):
+        view.openapi = {
+            "summary": summary,
+            "body": body,
+            "query": query,
+            "response": response,
+            "status": status,
+            "many": many,
+            "errors": errors,
+        }
+        return view
+
+    return decorate
+
+
+def load_body(schema_class):
+    """The request's JSON body, validated: 400 when it is not JSON, 422 when it is wrong."""
+    if not request.is_json:
+        raise Problem(
+            400,
+            "Send a JSON body with Content-Type: application/json.",
+            type_="/problems/bad-request",
+        )
+    data = request.get_json(silent=True)
+    if data is None:
+        raise Problem(400, "The body is not valid JSON.", type_="/problems/bad-request")
+    if not isinstance(data, dict):
+        raise Invalid({"_schema": ["The body must be a JSON object."]})
+    return schema_class().load(data)
+
+
+def load_query(schema_class):
+    return schema_class().load(request.args.to_dict())
+
+
+def dump(schema_class, obj, many=False):
+    return schema_class(many=many).dump(obj)
+
+
+def page(schema_class, result):
+    return {"items": schema_class(many=True).dump(result.items), "next": result.next}
+
+
+def validation_problem(error: ValidationError):
+    """422 naming every field that is wrong, with a detail a person can read."""
+    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    flat = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        else:
+            flat[prefix] = list(value) if isinstance(value, list) else [str(value)]
+
+    walk("", messages)
+    detail = "; ".join(
+        f"{field}: {' '.join(map(str, msgs))}" if field != "_schema" else " ".join(map(str, msgs))
+        for field, msgs in flat.items()
+    )
+    return Invalid(flat, detail=detail)
