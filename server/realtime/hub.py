@@ -19,74 +19,17 @@ import redis as redis_lib
 
 from server.models import database
 from server.realtime import protocol
+from server.realtime.connection import QUEUE_LIMIT, Connection
 from server.services import presence, sessions
 from server.services.records import events_channel
 
 log = logging.getLogger(__name__)
 
-QUEUE_LIMIT = 200  # events waiting for one socket before it counts as too slow
 MAX_WATCHES = 500  # records one socket may have on screen
 TYPING_EVERY = 1.0  # seconds between two "typing" announcements of one socket
 TICK_EVERY = 10  # seconds between presence refreshes and session checks
 RETRY_FIRST, RETRY_MAX = 0.2, 5.0  # back-off while Redis is away
 SUBSCRIBE_WAIT = 3.0  # seconds a new socket waits for this process's subscription
-
-
-class Connection:
-    """One socket of an agent on this process, and the events waiting to be sent to it."""
-
-    def __init__(
-        self, agent_id, name, session_id=None, *, wake=None, cut_off=None, limit=QUEUE_LIMIT
-    ):
-        self.id = uuid.uuid4().hex
-        self.agent_id = agent_id
-        self.name = name
-        self.session_id = session_id
-        self.watching = set()
-        self.closed = False
-        self.last_typing = 0.0
-        self._wake = wake or threading.Event()
-        self._cut_off = cut_off or (lambda: None)
-        self._limit = limit
-        self._pending = collections.deque()
-        self._lock = threading.Lock()
-
-    def offer(self, message):
-        """Queue a message (text) for the socket; a socket that is too far behind is cut off."""
-        with self._lock:
-            if self.closed:
-                return False
-            if len(self._pending) >= self._limit:
-                self.closed = True
-                self._pending.clear()
-            else:
-                self._pending.append(message)
-        if self.closed:
-            log.warning(
-                "live socket of %s fell %d events behind; cutting it off",
-                self.agent_id,
-                self._limit,
-            )
-            self.close()
-            return False
-        self._wake.set()
-        return True
-
-    def take(self):
-        """Everything queued so far, oldest first (for the socket's own thread to send)."""
-        with self._lock:
-            messages = list(self._pending)
-            self._pending.clear()
-        return messages
-
-    def close(self):
-        """Stop the socket: its thread leaves its loop, even if it is stuck sending."""
-        self.closed = True
-        try:
-            self._cut_off()
-        except OSError:
-            pass
-        self._wake.set()
 
 
 class Hub:

@@ -8,7 +8,8 @@ import redis
 
 from server.embedded import start_embedded_redis
 from server.realtime import protocol
-from server.realtime.hub import Connection, Hub
+from server.realtime.connection import Connection
+from server.realtime.hub import Hub
 from server.services.records import events_channel
 from tests.live.conftest import wait_until
 
