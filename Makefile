@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: venv run harness test lint fmt bench gadget clean
+.PHONY: venv catalogues run harness test lint fmt bench gadget clean
 
 venv: $(VENV)/.installed
 
@@ -17,13 +17,19 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -e ".[test,dev]"
 	touch $@
 
-run: venv
-	$(BIN)/python -m server.runner
+# The widget's translations: each gadget/translations/*/LC_MESSAGES/messages.po compiled to the
+# .mo beside it, once here rather than in every web process (the .mo files are not committed).
+catalogues: venv
+	$(BIN)/python -c 'from server.widget.i18n import main; main()'
 
-harness: venv
-	HARNESS=1 $(BIN)/python -m server.runner
+# Development, explicitly: demo accounts, the development keys and the mock Finesse (O4).
+run: venv catalogues
+	ENV=development $(BIN)/python -m server.runner
 
-test: venv
+harness: venv catalogues
+	ENV=development HARNESS=1 $(BIN)/python -m server.runner
+
+test: venv catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv

@@ -244,6 +244,7 @@ def explain(database_url, redis_url):
 
     app = create_app(
         {
+            "ENV": "development",
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "SECRET_KEY": "bench-explain",

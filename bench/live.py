@@ -37,6 +37,8 @@ from wsproto.events import (
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+import store  # noqa: E402
+
 from server.embedded import start_embedded_redis  # noqa: E402
 from server.services.records import events_channel  # noqa: E402
 from tests.live.servers import ServerProcess  # noqa: E402
@@ -209,12 +211,14 @@ def percentile(values, fraction):
 def run(processes, worker_class, sockets, rounds, redis_url):
     workdir = tempfile.mkdtemp(prefix="cd-live-bench-")
     env = {
+        "ENV": "development",  # the mock Finesse
         "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
         "REDIS_URL": redis_url,
         "SECRET_KEY": "live-bench",
         "MOCK_FINESSE": "1",
         "INSTANCE_PATH": workdir,
     }
+    store.open_and_migrate(env["DATABASE_URL"]).close()  # the service serves no pending one
     # Enough threads for every socket on a process plus the API calls (gthread holds one
     # thread per open socket); for gevent the same number is the connection limit.
     per_process = sockets // processes + 50

@@ -133,6 +133,7 @@ def main(argv=None):
 
     app = create_app(
         {
+            "ENV": "development",
             "DATABASE_URL": args.database,
             "REDIS_URL": args.redis_url,
             "SECRET_KEY": "bench-profile",

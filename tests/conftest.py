@@ -11,7 +11,13 @@ import pytest
 from werkzeug.serving import make_server
 
 from server import clock, create_app
+from server.extensions import migrate
 from server.models import MODELS, database
+from server.widget.i18n import compile_catalogues
+
+# Tests run in development, explicitly (unset means production); the services, workers and
+# scripts that tests start as processes inherit it.
+os.environ["ENV"] = "development"
 
 pytest_plugins = ["tests.query_guard"]  # every test checks that only the services query
 
@@ -69,13 +75,16 @@ def free_port():
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, redis_url, database_url):
+    """The service as `make run` prepares it: catalogues compiled, then migrations applied."""
     os.environ["INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    compile_catalogues()  # `make test` has done it; this keeps a bare `pytest` working
     # The port first: settings read at start-up (CORS origins) see the final PUBLIC_URL.
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     app = create_app(
         {
             "TESTING": True,
+            "ENV": "development",
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
@@ -84,6 +93,8 @@ def app(tmp_path_factory, redis_url, database_url):
             "FINESSE_URL": url,
         }
     )
+    with database.connection_context():
+        migrate(app.extensions["redis"].client)
     live = LiveServer(app, port).start()
     app.live_server = live
     yield app

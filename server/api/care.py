@@ -30,7 +30,7 @@ from server.services.sessions import Unauthorized
 def require_integration_key():
     """Integrations queue tasks with the shared key in `X-Integration-Key` (not a session)."""
     given = request.headers.get("X-Integration-Key", "")
-    expected = current_app.config["INTEGRATION_KEY"]
+    expected = current_app.config["INTEGRATION_KEY"] or ""  # unset: no key is accepted
     if not given or not hmac.compare_digest(given.encode(), expected.encode()):
         raise Unauthorized("Send the integration key in the X-Integration-Key header.")
 

@@ -1,6 +1,6 @@
 """The mock Finesse harness (F4): stand-ins for what Finesse gives the gadget.
 
-On in development (`MOCK_FINESSE=1`), off unless configured in production.
+Registered only in development with `MOCK_FINESSE` on (its default there); never in production.
 """
 
 from server.harness import container, desktop, finesse_rest  # noqa: F401  (routes register themselves)

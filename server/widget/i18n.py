@@ -1,8 +1,9 @@
 """The widget's languages (C10): Babel catalogues, the agent's locale and dates per locale.
 
-The catalogues are kept as `.po` files under `gadget/translations/`; they are compiled to
-`.mo` into the instance folder when the service starts, so there is no build step and no
-compiled file that can fall behind its source.
+The catalogues are kept as `.po` files under `gadget/translations/`; `make catalogues` (which
+`make run`, `make test` and `make harness` run first) compiles each to the `.mo` beside it, once,
+not in every web process. The `.mo` files are not committed. A service whose catalogues are
+missing or older than their `.po` refuses to start rather than show agents untranslated text.
 """
 
 import os
@@ -16,7 +17,7 @@ from flask import request
 from flask_babel import Babel, get_locale
 from flask_babel import get_timezone as current_timezone
 
-from server.config import LOCALES
+from server.config import LOCALES, ConfigError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CATALOGUES = os.path.join(ROOT, "gadget", "translations")
@@ -27,12 +28,16 @@ babel = Babel()
 
 
 def init_app(app):
-    """Compile the catalogues and let Flask-Babel pick the locale and time zone per request."""
-    compiled = os.path.join(app.instance_path, "translations")
-    compile_catalogues(compiled)
+    """Let Flask-Babel pick the locale and time zone per request, from compiled catalogues."""
+    stale = stale_catalogues()
+    if stale:
+        raise ConfigError(
+            f"the translation catalogue {os.path.relpath(stale[0], ROOT)} is not compiled "
+            "or older than its .po (run `make catalogues`)"
+        )
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = compiled
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = CATALOGUES
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = day
@@ -42,17 +47,41 @@ def catalogue_path(locale):
     return os.path.join(CATALOGUES, locale, "LC_MESSAGES", DOMAIN + ".po")
 
 
-def compile_catalogues(target):
-    """Write each `.po` catalogue as `.mo` under `target` when the `.mo` is missing or older."""
-    for locale in os.listdir(CATALOGUES):
-        source = catalogue_path(locale)
-        if not os.path.isfile(source):
+def compiled_path(locale):
+    return os.path.join(CATALOGUES, locale, "LC_MESSAGES", DOMAIN + ".mo")
+
+
+def _sources():
+    return [
+        locale
+        for locale in sorted(os.listdir(CATALOGUES))
+        if os.path.isfile(catalogue_path(locale))
+    ]
+
+
+def _is_current(locale):
+    compiled = compiled_path(locale)
+    return os.path.exists(compiled) and (
+        os.path.getmtime(compiled) >= os.path.getmtime(catalogue_path(locale))
+    )
+
+
+def stale_catalogues():
+    """The `.mo` files that are missing or older than their `.po`."""
+    return [compiled_path(locale) for locale in _sources() if not _is_current(locale)]
+
+
+def compile_catalogues():
+    """Write each `.po` catalogue as the `.mo` beside it when that is missing or older.
+
+    Returns the locales compiled.
+    """
+    done = []
+    for locale in _sources():
+        if _is_current(locale):
             continue
-        folder = os.path.join(target, locale, "LC_MESSAGES")
-        compiled = os.path.join(folder, DOMAIN + ".mo")
-        if os.path.exists(compiled) and os.path.getmtime(compiled) >= os.path.getmtime(source):
-            continue
-        os.makedirs(folder, exist_ok=True)
+        source, compiled = catalogue_path(locale), compiled_path(locale)
+        folder = os.path.dirname(compiled)
         with open(source, "rb") as po:
             catalogue = read_po(po, locale=locale)
         # Several processes may start at once: each writes its own file, then swaps it in.
@@ -60,6 +89,14 @@ def compile_catalogues(target):
         with os.fdopen(handle, "wb") as mo:
             write_mo(mo, catalogue)
         os.replace(temporary, compiled)
+        done.append(locale)
+    return done
+
+
+def main():
+    """Compile the catalogues and say which (`make catalogues`)."""
+    done = compile_catalogues()
+    print(f"catalogues: compiled {', '.join(done)}" if done else "catalogues: up to date")
 
 
 def select_locale():

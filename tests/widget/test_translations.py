@@ -106,7 +106,7 @@ def test_C10_dates_in_the_agents_time_zone(app):
         assert "14:30" in i18n.when(moment)
 
 
-def test_C10_catalogues_compile_at_start_up(app):
-    compiled = os.path.join(app.instance_path, "translations")
+def test_C10_catalogues_are_compiled_before_the_service_starts(app):
     for locale in LOCALES:
-        assert os.path.exists(os.path.join(compiled, locale, "LC_MESSAGES", "messages.mo"))
+        assert os.path.exists(i18n.compiled_path(locale))
+    assert i18n.stale_catalogues() == []
