@@ -15,8 +15,22 @@ from server.widget.blueprint import bp
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français", "tr": "Türkçe"}
 
 STYLES = ("widget/widget.css",)
-# htmx first, then the widget; live.js (the live helper's) after the widget, once it exists.
-SCRIPTS = ("widget/vendor/htmx.min.js", "widget/widget.js", "widget/live.js")
+# In load order (classic scripts on one namespace, see static/widget/widget.js): htmx, the
+# shared DOM helpers, the transport (requests, the live socket), the widget, its parts, and
+# live.js, which ties the live parts up, last.
+SCRIPTS = (
+    "widget/vendor/htmx.min.js",
+    "widget/dom.js",
+    "widget/http.js",
+    "widget/socket.js",
+    "widget/widget.js",
+    "widget/lists.js",
+    "widget/forms.js",
+    "widget/tags.js",
+    "widget/stale.js",
+    "widget/presence.js",
+    "widget/live.js",
+)
 
 
 def widget_styles():

@@ -27,7 +27,6 @@ finesse.modules.ContextDesk = (function () {
   var INTERACTION_STATE = {call: "answered", chat: "accepted", email: "opened"};
   var RETRY_DELAYS = [1000, 3000, 10000, 30000];
   var LOCALES = {en: true, nl: true, fr: true, tr: true};
-  var MAX_TEXT = 2000;  // the service's limit for every text field (C4)
 
   var s = {
     started: false, config: null, prefs: null, user: null, publicUrl: "", apiBase: "",
@@ -231,7 +230,7 @@ finesse.modules.ContextDesk = (function () {
     Object.keys(media).forEach(function (key) {
       var value = media[key];
       if (value !== null && value !== undefined && value !== "" && typeof value !== "object") {
-        properties[key] = String(value).slice(0, MAX_TEXT);
+        properties[key] = String(value);  // the service clips them to its limits
       }
     });
     return properties;
