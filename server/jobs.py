@@ -8,6 +8,7 @@ schedule these jobs by dotted path through `server.timers`, never importing this
 
 import logging
 import math
+import sys
 import time
 
 import click
@@ -176,8 +177,13 @@ class AppWorkerMixin:
     def bootstrap(self, *args, **kwargs):
         if self.app is None:
             from server import create_app
+            from server.config import ConfigError
 
-            self.app = create_app()
+            try:
+                self.app = create_app()
+            except ConfigError as error:  # one line naming the setting, as the web side (O4)
+                print(error.line(), file=sys.stderr, flush=True)
+                raise SystemExit(1) from None
             # Work horses are forked: none may inherit a pooled database connection.
             if hasattr(database.obj, "close_all"):
                 database.obj.close_all()

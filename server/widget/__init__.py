@@ -3,7 +3,7 @@
 The widget's markup comes from Jinja templates in `gadget/templates/widget/`; htmx (in
 `static/widget/`) swaps the fragments these views return. Inside Finesse the widget runs in a
 document of the Finesse server, so every URL in its markup is absolute (`widget_url`) and every
-call carries the agent's bearer token (added by `static/widget/widget.js`). Cross-origin access
+call carries the agent's bearer token (added by `static/widget/http.js`). Cross-origin access
 itself is `server.cors`'s business.
 """
 

@@ -2,7 +2,7 @@
 
 Writes answer with the fragment to show; invalid input answers 422 with the agent's input kept
 and a message per field. A stale version (C3) is not handled here: the `Stale` problem goes out
-as the API's 409 problem+json (with `current`), and widget.js turns it into `cd:stale`.
+as the API's 409 problem+json (with `current`), and http.js turns it into `cd:stale`.
 """
 
 from flask import g, request

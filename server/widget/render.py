@@ -3,8 +3,8 @@
 Inside Finesse the widget's requests are cross-origin, and a cross-origin script sees only the
 response headers CORS exposes; so nothing here relies on htmx's `HX-*` response headers. What
 a response has to say besides its main markup travels in the markup: out-of-band swaps
-(`hx-swap-oob`) for messages, and `data-cd-record`/`data-cd-version` marks that widget.js reads
-to move the on-screen versions on.
+(`hx-swap-oob`) for messages, and `data-cd-record`/`data-cd-version` marks that the widget's
+scripts read to move the on-screen versions on.
 """
 
 from flask import make_response, render_template
