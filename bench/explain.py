@@ -68,10 +68,21 @@ def operations(customer, deep_id, journey_cursor, name_cursor):
     )
     stamp = time.time_ns()
     source = f"explain-{stamp}"
+    import phonenumbers
+
+    from server.services.identity import fold
+
     email_prefix = customer.email[: customer.email.index("@") + 2]
+    local, domain = customer.email.split("@")
     name = customer.name_key[:4]
-    words = customer.name_key.split()
+    words = fold(customer.name_key).split()
     first_last = quote(f"{words[0]} {words[-1][:2]}")  # as an agent types "sanne ja"
+    surname_first = quote(f"{words[-1]} {words[0]}")
+    national = quote(
+        phonenumbers.format_number(
+            phonenumbers.parse(customer.phone, None), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+    )
     call = {
         "medium": "call",
         "source_id": source,
@@ -97,10 +108,17 @@ def operations(customer, deep_id, journey_cursor, name_cursor):
         ("GET /workspace", "GET", "/workspace", None),
         ("POST /workspace/close", "POST", "/workspace/close", {"customer_id": str(customer.id)}),
         ("POST /workspace/open", "POST", "/workspace/open", {"customer_id": str(customer.id)}),
-        ("GET /customers?q=phone", "GET", f"/customers?q={customer.phone}", None),
-        ("GET /customers?q=email", "GET", f"/customers?q={email_prefix}", None),
+        ("GET /customers?q=phone", "GET", f"/customers?q={quote(customer.phone)}", None),
+        ("GET /customers?q=national phone", "GET", f"/customers?q={national}", None),
+        ("GET /customers?q=email", "GET", f"/customers?q={quote(customer.email)}", None),
+        ("GET /customers?q=email prefix", "GET", f"/customers?q={email_prefix}", None),
+        ("GET /customers?q=local part", "GET", f"/customers?q={quote(local)}", None),
+        ("GET /customers?q=domain", "GET", f"/customers?q={quote(domain)}", None),
         ("GET /customers?q=name", "GET", f"/customers?q={name}", None),
+        ("GET /customers?q=surname", "GET", f"/customers?q={quote(words[-1])}", None),
         ("GET /customers?q=first+last", "GET", f"/customers?q={first_last}", None),
+        ("GET /customers?q=surname+first", "GET", f"/customers?q={surname_first}", None),
+        ("GET /customers?q=", "GET", "/customers?q=", None),
         ("GET /customers?q=name&cursor", "GET", f"/customers?q={name}&cursor={name_cursor}", None),
         ("GET /customers/{id}", "GET", f"/customers/{customer.id}", None),
         (

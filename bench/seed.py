@@ -80,6 +80,8 @@ COLUMNS = {
         "ended_at",
         "version",
     ),
+    # The search words (C12) the service writes for every known customer.
+    "customer_word": ("word", "customer_id"),
     "tag": ("id", "activity_id", "name", "key", "created_at"),
     "comment": ("id", "activity_id", "author_id", "body", "created_at"),
     "change": (
@@ -196,6 +198,10 @@ class Seeder:
             )
         )
         if known:
+            self.rows["customer_word"].extend(
+                (word, customer_id)
+                for word in ids.customer_words(name, email, ids.normalise_phone(phone_raw))
+            )
             self.change(
                 stamp(created),
                 agent,
@@ -382,7 +388,9 @@ def seed(customers, deep_activities=5000, chunk=2000, seed_value=42, now=None, q
     store.after_load(first_ids)
     loader.finish()
     elapsed = time.perf_counter() - began
-    counts = {table: seeder.ids[table] - first_ids[table] for table in COLUMNS}
+    counts = {
+        table: seeder.ids[table] - first_ids[table] for table in COLUMNS if table in first_ids
+    }
     summary = {
         "customers": customers,
         "rows": loader.rows,

@@ -49,6 +49,20 @@ class Stale(Conflict):
         self.kind = kind
 
 
+class IdentityTaken(Conflict):
+    """An email or phone number another customer has (C12): who has it, for the agent to
+    choose; the same request with `"confirm_shared": true` shares it on purpose."""
+
+    def __init__(self, fields, customers):
+        names = ", ".join(customer["name"] or customer["id"] for customer in customers)
+        super().__init__(
+            f"This {' and '.join(fields)} belongs to another customer: {names}.",
+            type_="/problems/identity-taken",
+            fields=fields,
+            customers=customers,
+        )
+
+
 class Invalid(Problem):
     def __init__(self, errors, detail="The input is not valid."):
         super().__init__(422, detail, errors=errors, type_="/problems/validation")

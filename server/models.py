@@ -48,6 +48,23 @@ class Customer(BaseModel):
     updated_at = pw.DateTimeField(default=now)
 
 
+class CustomerWord(BaseModel):
+    """One search word of a known customer (C12): a name part, email part or phone form.
+
+    Keyed (word, customer) so a prefix is a range scan in word order; the (customer, word)
+    index checks a customer's other words and replaces them on an edit. PostgreSQL compares
+    the words by code point (COLLATE "C", migration 0003), as SQLite does, so the range
+    `word >= p AND word < p || U+10FFFF` is exactly "starts with p" on both stores.
+    """
+
+    word = pw.CharField(max_length=100)
+    customer = pw.ForeignKeyField(Customer, on_delete="CASCADE", index=False)
+
+    class Meta:
+        primary_key = pw.CompositeKey("word", "customer")
+        indexes = ((("customer", "word"), True),)
+
+
 class Request(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="requests", on_delete="CASCADE")
     title = pw.CharField(max_length=TEXT_LIMIT, default="")
@@ -214,6 +231,7 @@ class TaskMessage(BaseModel):
 MODELS = [
     Agent,
     Customer,
+    CustomerWord,
     Request,
     Activity,
     Tag,

@@ -43,7 +43,8 @@ def search_customers():
 def create_customer():
     data = load_body(CustomerIn)
     activity_id = data.pop("activity_id")
-    customer = customers.create_customer(g.agent.id, data, activity_id)
+    confirm = data.pop("confirm_shared")
+    customer = customers.create_customer(g.agent.id, data, activity_id, confirm)
     return dump(CustomerOut, customer), 201
 
 
@@ -65,8 +66,10 @@ def get_customer(customer_id):
 def update_customer(customer_id):
     data = load_body(CustomerPatch)
     version = data.pop("version")
+    confirm = data.pop("confirm_shared")
     customers.get_customer(customer_id)
-    return dump(CustomerOut, customers.update_customer(g.agent.id, customer_id, version, data))
+    saved = customers.update_customer(g.agent.id, customer_id, version, data, confirm)
+    return dump(CustomerOut, saved)
 
 
 @bp.get("/customers/<customer_id>/journey")

@@ -38,6 +38,9 @@ class CustomerIn(Input):
     phone = Phone()
     chat = Chat()
     activity_id = fields.String(load_default=None, allow_none=True)
+    # An email or phone another customer has is refused (409 identity-taken) unless the
+    # agent, shown who has it, confirms it is shared (C12).
+    confirm_shared = fields.Boolean(load_default=False)
     fields = FieldsMap(load_default=dict)  # last: the name shadows the module in the class body
 
 
@@ -47,6 +50,7 @@ class CustomerPatch(Input):
     email = Email()
     phone = Phone()
     chat = Chat()
+    confirm_shared = fields.Boolean(load_default=False)
     fields = FieldsMap()
 
 

@@ -55,6 +55,9 @@ class InteractionOut(Schema):
     identity = fields.Dict()
     request = fields.Nested(RequestOut)
     activity = fields.Nested(ActivityOut)
+    # Extra to the contract: the customers who share the identity when several do, the
+    # first being the one the activity went to; empty when the identity is one customer's.
+    matches = fields.List(fields.Nested(CustomerOut))
 
 
 class WorkspaceOpenIn(Input):

@@ -1,29 +1,48 @@
-"""Customers: finding them by identity (C1), creating and editing them (C7), search (C9)."""
+"""Customers: finding them by identity (C1), creating and editing them (C7), search (C9, C12)."""
+
+import functools
+import operator
+
+import peewee as pw
 
 from server.clock import now
-from server.errors import Conflict
-from server.models import Activity, Customer, Request
+from server.errors import Conflict, IdentityTaken, Invalid
+from server.models import Activity, Customer, CustomerWord, Request
 from server.services import identity as ids
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
 
 IDENTITY_COLUMNS = {"phone": Customer.phone, "email": Customer.email, "chat": Customer.chat}
+MATCHES_LIMIT = 20  # the most customers one shared identity lists as a choice (C12)
+_TOP = "\U0010ffff"  # above every character: `prefix + _TOP` bounds a prefix range
 
 
-def find_by_identity(kind, key):
-    """The customer with exactly this normalised identity: a known one first, then the newest.
+def identity_candidates(kind, key, limit=MATCHES_LIMIT):
+    """Every customer with exactly this normalised identity: known ones first, newest first.
 
     Never a guess: no partial or fuzzy match, so an unknown caller is never attached to
-    somebody else's record.
+    somebody else's record. One indexed query, whether one or several customers share it.
     """
     if not kind or not key:
-        return None
-    return (
+        return []
+    return list(
         Customer.select()
         .where(IDENTITY_COLUMNS[kind] == key)
         .order_by(Customer.known.desc(), Customer.updated_at.desc(), Customer.id.desc())
-        .first()
+        .limit(limit)
     )
+
+
+def find_by_identity(kind, key):
+    """The customer an interaction with this identity goes to: a known one first, the newest."""
+    found = identity_candidates(kind, key, 1)
+    return found[0] if found else None
+
+
+def shared_by(candidates):
+    """The known customers among `candidates` when there are several: the agent's choice (C12)."""
+    known = [customer for customer in candidates if customer.known]
+    return known if len(known) > 1 else []
 
 
 def create_unknown(kind, key, raw):
@@ -53,15 +72,77 @@ def _identity_values(data):
     return values
 
 
-def create_customer(agent_id, data, activity_id=None):
+def _check_identity_free(values, customer_id=None):
+    """Refuse an email or phone number that another known customer has (C12).
+
+    The agent is shown who has it and asked: the request may say `confirm_shared` (a family
+    sharing a landline, colleagues sharing a switchboard number), never silently.
+    """
+    conditions = [
+        IDENTITY_COLUMNS[column] == values[column]
+        for column in ("email", "phone")
+        if values.get(column)
+    ]
+    if not conditions:
+        return
+    query = Customer.select().where(
+        (Customer.known == True) & functools.reduce(operator.or_, conditions)  # noqa: E712
+    )
+    if customer_id is not None:
+        query = query.where(Customer.id != customer_id)
+    others = list(query.order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(5))
+    if others:
+        taken = [
+            column
+            for column in ("email", "phone")
+            if values.get(column) and any(getattr(o, column) == values[column] for o in others)
+        ]
+        raise IdentityTaken(taken, [_identity_summary(other) for other in others])
+
+
+def _identity_summary(customer):
+    return {
+        "id": str(customer.id),
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone_raw or customer.phone,
+    }
+
+
+def _write_words(customer, replace=True):
+    """The customer's search words (C12) as its name, email and phone are now."""
+    if replace:
+        CustomerWord.delete().where(CustomerWord.customer == customer.id).execute()
+    if not customer.known:
+        return
+    words = ids.customer_words(customer.name, customer.email, customer.phone)
+    if words:
+        CustomerWord.insert_many(
+            [(word, customer.id) for word in sorted(words)],
+            fields=[CustomerWord.word, CustomerWord.customer],
+        ).execute()
+
+
+def reindex_words(customer_ids):
+    """Write the search words of these customers again (customers inserted in bulk)."""
+    with unit_of_work():
+        for customer in Customer.select().where(Customer.id.in_(list(customer_ids))):
+            _write_words(customer)
+
+
+def create_customer(agent_id, data, activity_id=None, confirm_shared=False):
     """Create a customer (C7); with `activity_id`, the unknown identity of that activity becomes it.
 
     The unknown placeholder's requests and activities belong to the new customer from then on.
+    An email or phone another customer has is refused unless `confirm_shared` (C12).
     """
     values = _identity_values(data)
     with unit_of_work() as outbox:
+        if not confirm_shared:
+            _check_identity_free(values)
         if activity_id is None:
             customer = Customer.create(known=True, **values)
+            _write_words(customer, replace=False)
         else:
             activity = get_or_404(Activity, activity_id)
             placeholder = activity.customer
@@ -82,6 +163,7 @@ def create_customer(agent_id, data, activity_id=None):
                 updated_at=now(),
                 **values,
             )
+            _write_words(customer)
         record_change(
             agent_id,
             "customer",
@@ -95,11 +177,27 @@ def create_customer(agent_id, data, activity_id=None):
     return customer
 
 
-def update_customer(agent_id, customer_id, version, data):
-    """Save an agent's edit of a customer if nobody changed it since it was loaded (C3, C7)."""
+def update_customer(agent_id, customer_id, version, data, confirm_shared=False):
+    """Save an agent's edit of a customer if nobody changed it since it was loaded (C3, C7).
+
+    A new email or phone that another customer has is refused unless `confirm_shared` (C12);
+    keeping the one the customer already shares is no new question.
+    """
     values = _identity_values(data)
     with unit_of_work() as outbox:
+        if not confirm_shared and (values.get("email") or values.get("phone")):
+            current = get_or_404(Customer, customer_id)
+            _check_identity_free(
+                {
+                    column: values.get(column)
+                    for column in ("email", "phone")
+                    if values.get(column) != getattr(current, column)
+                },
+                current.id,
+            )
         customer = update_versioned(Customer, int(customer_id), version, updated_at=now(), **values)
+        if {"name", "email", "phone"} & set(values):
+            _write_words(customer)
         record_change(
             agent_id,
             "customer",
@@ -117,28 +215,52 @@ def get_customer(customer_id):
 
 
 def search(text, cursor=None, limit=20):
-    """Known customers whose name or email starts with `text`, or whose phone is `text` (C9).
+    """Known customers as agents look for them (C9, C12), a page at a time.
 
-    Ordered by name then id and paged by a cursor on that pair, so every page is an index
-    range scan however many customers there are.
+    - a phone number in any format: the exact number first (read with the agent's country),
+      then the customers whose own national number it is (`identity.phone_search_keys`);
+    - anything else: every word typed must start a word of the customer's name or email,
+      accents, case and Turkish i aside ("elodie mor", "ozturk", "example.nl", "sanne@ex").
+
+    Each page is an index range scan of `customer_word`, in word order, so an exact word
+    (an exact address, a whole name) comes before the longer ones it starts; the cursor
+    carries the last row's place. No text lists every known customer by name.
     """
     text = (text or "").strip()
-    query = Customer.select().where(Customer.known == True)  # noqa: E712 (SQL, not Python)
-    if text:
-        if ids.looks_like_phone(text):
-            condition = Customer.phone == ids.normalise_phone(text)
-        elif "@" in text:
-            condition = _prefix(Customer.email, ids.normalise_email(text))
-        else:
-            key = ids.name_key(text)
-            condition = _prefix(Customer.name_key, key)
-            if " " not in key:
-                # No email address holds a space, so "sanne ja" looks at names alone: then
-                # the name range is the index condition and the index order the result's,
-                # where with the OR PostgreSQL walked the whole name index (10 s at 1 M).
-                condition |= _prefix(Customer.email, key)
-        query = query.where(condition)
     after = decode_cursor(cursor)
+    if not text:
+        return _all_known(_cursor_shape(after, str, int), limit)
+    if ids.looks_like_phone(text):
+        return _search_phone(
+            ids.phone_search_keys(text), _cursor_shape(after, "p", int, int), limit
+        )
+    tokens = ids.search_tokens(text)
+    if not tokens:
+        return Page([], None)
+    return _search_words(tokens, _cursor_shape(after, "w", str, int), limit)
+
+
+def _cursor_shape(after, *shape):
+    """The cursor's values when it has this shape (a tag, then types); a bad one is a 422."""
+    if after is None:
+        return None
+    if isinstance(after, list) and len(after) == len(shape):
+        values = []
+        for value, expected in zip(after, shape, strict=True):
+            if isinstance(expected, str):
+                if value != expected:
+                    break
+            elif isinstance(value, expected) and not isinstance(value, bool):
+                values.append(value)
+            else:
+                break
+        else:
+            return values
+    raise Invalid({"cursor": ["Not a cursor this service gave out."]})
+
+
+def _all_known(after, limit):
+    query = Customer.select().where(Customer.known == True)  # noqa: E712 (SQL, not Python)
     if after:
         key, last_id = after
         query = query.where(
@@ -150,9 +272,84 @@ def search(text, cursor=None, limit=20):
     return Page(rows, encode_cursor([rows[-1].name_key, rows[-1].id]) if more else None)
 
 
-def _prefix(column, text):
-    """`column` starts with `text`, as a range so that SQLite and PostgreSQL both use the index."""
-    return (column >= text) & (column < text + "\U0010ffff")
+def _search_phone(keys, after, limit):
+    """Exact phone words, one key after another, each in customer order; no customer twice."""
+    found = []  # (rank, customer id)
+    for rank, key in enumerate(keys):
+        if after and rank < after[0]:
+            continue
+        query = CustomerWord.select(CustomerWord.customer).where(CustomerWord.word == key)
+        if rank:
+            earlier = CustomerWord.alias("earlier")
+            query = query.where(
+                ~pw.fn.EXISTS(
+                    earlier.select(pw.SQL("1")).where(
+                        (earlier.customer == CustomerWord.customer) & earlier.word.in_(keys[:rank])
+                    )
+                )
+            )
+        if after and rank == after[0]:
+            query = query.where(CustomerWord.customer > after[1])
+        rows = query.order_by(CustomerWord.customer).limit(limit + 1 - len(found)).tuples()
+        found += [(rank, customer_id) for (customer_id,) in rows]
+        if len(found) > limit:
+            break
+    more = len(found) > limit
+    found = found[:limit]
+    customers = _customers_in_order([customer_id for _, customer_id in found])
+    return Page(customers, encode_cursor(["p", *found[-1]]) if more else None)
+
+
+def _search_words(tokens, after, limit):
+    """Customers with a word starting with each token, in the order of the longest token's words.
+
+    The longest token drives the scan (the fewest rows); a customer is listed at the first of
+    its words that token starts (NOT EXISTS an earlier one), so never twice; every other
+    token is an EXISTS probe of the (customer, word) index.
+    """
+    driver = max(tokens, key=len)
+    word = CustomerWord
+    query = word.select(word.word, word.customer).where(
+        (word.word >= driver) & (word.word < driver + _TOP)
+    )
+    earlier = word.alias("earlier")
+    query = query.where(
+        ~pw.fn.EXISTS(
+            earlier.select(pw.SQL("1")).where(
+                (earlier.customer == word.customer)
+                & (earlier.word >= driver)
+                & (earlier.word < word.word)
+            )
+        )
+    )
+    for number, token in enumerate(t for t in tokens if t != driver):
+        other = word.alias(f"other{number}")
+        query = query.where(
+            pw.fn.EXISTS(
+                other.select(pw.SQL("1")).where(
+                    (other.customer == word.customer)
+                    & (other.word >= token)
+                    & (other.word < token + _TOP)
+                )
+            )
+        )
+    if after:
+        last_word, last_id = after
+        query = query.where(
+            (word.word > last_word) | ((word.word == last_word) & (word.customer > last_id))
+        )
+    rows = list(query.order_by(word.word, word.customer).limit(limit + 1).tuples())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    customers = _customers_in_order([customer_id for _, customer_id in rows])
+    return Page(customers, encode_cursor(["w", *rows[-1]]) if more else None)
+
+
+def _customers_in_order(customer_ids):
+    if not customer_ids:
+        return []
+    by_id = {c.id: c for c in Customer.select().where(Customer.id.in_(customer_ids))}
+    return [by_id[customer_id] for customer_id in customer_ids if customer_id in by_id]
 
 
 def open_requests(customer_id, status=None):

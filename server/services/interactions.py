@@ -26,11 +26,15 @@ def register(agent_id, medium, source_id, identity, subject="", properties=None)
             existing = Activity.get(Activity.source_id == source_id)
     with unit_of_work() as outbox:
         workspace.open_for(agent_id, existing.customer_id, existing.id, outbox)
+    kind, key, _ = ids.normalise(
+        {existing.identity_kind: existing.identity_value} if existing.identity_kind else {}
+    )
     return InteractionView(
         customer=Customer.get_by_id(existing.customer_id),
         request=Request.get_by_id(existing.request_id),
         activity=activities.view(existing),
         created=False,
+        matches=tuple(customers.shared_by(customers.identity_candidates(kind, key))),
     )
 
 
@@ -38,7 +42,9 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
     kind, key, raw = ids.normalise(identity)
     at = now()
     with unit_of_work() as outbox:
-        customer = customers.find_by_identity(kind, key) or customers.create_unknown(kind, key, raw)
+        # One query finds the customer and whether others share the identity (C12).
+        candidates = customers.identity_candidates(kind, key)
+        customer = candidates[0] if candidates else customers.create_unknown(kind, key, raw)
         request = latest_open_request(customer.id)
         if request is None:
             request = Request.create(
@@ -89,7 +95,11 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
     # The records as written (a new activity has no tags): reading them back cost a
     # screen-pop three queries (bench/).
     return InteractionView(
-        customer=customer, request=request, activity=ActivityView.of(activity), created=True
+        customer=customer,
+        request=request,
+        activity=ActivityView.of(activity),
+        created=True,
+        matches=tuple(customers.shared_by(candidates)),
     )
 
 

@@ -79,12 +79,17 @@ class _CustomerShown:
 
 @dataclass(frozen=True, slots=True)
 class InteractionView(_CustomerShown):
-    """What registering an interaction produced (C1, C1b); `created` False for a repeat."""
+    """What registering an interaction produced (C1, C1b); `created` False for a repeat.
+
+    `matches`: when the identity belongs to several known customers, all of them (the
+    activity went to the first, the most recently updated): the agent's choice (C12).
+    """
 
     customer: object
     request: object
     activity: ActivityView
     created: bool
+    matches: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,7 +95,11 @@ def create_customer():
     activity = activities.get_activity(data.get("activity_id", ""))
     values = customer_input(data)
     try:
-        customer = customers.create_customer(g.agent.id, load(CustomerIn, values), activity.id)
+        loaded = load(CustomerIn, values)
+        # The widget does not ask about a shared email or phone yet: it keeps saving as
+        # before, where the API refuses it unless confirmed (C12).
+        loaded.pop("confirm_shared", None)
+        customer = customers.create_customer(g.agent.id, loaded, activity.id, confirm_shared=True)
     except ValidationError as error:
         return card(
             customers.get_customer(activity.customer_id),
@@ -133,7 +137,10 @@ def update_customer(customer_id):
             editing=True,
             errors=messages_for(error),
         )
-    saved = customers.update_customer(g.agent.id, customer.id, loaded.pop("version"), loaded)
+    loaded.pop("confirm_shared", None)
+    saved = customers.update_customer(
+        g.agent.id, customer.id, loaded.pop("version"), loaded, confirm_shared=True
+    )
     return card(saved, form_open=True, saved=_("Saved."))
 
 

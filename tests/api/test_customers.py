@@ -120,6 +120,7 @@ def test_C9_search_by_name_prefix_email_and_phone_in_any_format(agent):
 
 def test_C9_search_pages_through_1000_customers(agent, db):
     from server.models import Customer
+    from server.services.customers import reindex_words
 
     Customer.insert_many(
         [
@@ -127,6 +128,7 @@ def test_C9_search_pages_through_1000_customers(agent, db):
             for i in range(1000)
         ]
     ).execute()
+    reindex_words(customer.id for customer in Customer.select(Customer.id))
     seen, cursor, pages = [], None, 0
     while True:
         query = {"q": "klant", "limit": 100}
