@@ -8,9 +8,11 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_sock import Sock
 from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
 from server.models import database
+from server.sqlite_writers import QueuedWritersSqliteDatabase
 
 sock = Sock()
 
@@ -39,8 +41,9 @@ def sqlite_url(app):
 def open_database(url):
     """Connect the models' database proxy to `url` (SQLite or PostgreSQL)."""
     if url.startswith("sqlite"):
-        db = connect_url(
-            url,
+        # Writers queue for SQLite's one write lock in arrival order (server/sqlite_writers.py).
+        db = QueuedWritersSqliteDatabase(
+            **parse_url(url),
             pragmas={
                 "journal_mode": "wal",
                 "busy_timeout": 5000,
