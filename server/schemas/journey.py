@@ -2,9 +2,33 @@
 
 from marshmallow import Schema, fields
 
-from server.schemas.activities import ActivityOut
 from server.schemas.common import Id, Page, UtcDateTime
-from server.schemas.requests import RequestOut
+
+
+class JourneyActivityOut(Schema):
+    """An entry's interaction as the journey shows it: what, when, who, its tags; the whole
+    activity (identity, properties…) is `GET /activities/{id}` (issue 14: every field of
+    every activity per item made a journey page cost more than a search)."""
+
+    id = Id()
+    request_id = Id(attribute="request_id")
+    medium = fields.String()
+    source_id = fields.String(allow_none=True)  # the desktop's dialog: which interaction
+    subject = fields.String()
+    started_at = UtcDateTime()
+    ended_at = UtcDateTime(allow_none=True)
+    agent = fields.String(attribute="agent_id", allow_none=True)
+    tags = fields.List(fields.String())
+    version = fields.Integer()
+
+
+class JourneyRequestOut(Schema):
+    """An entry's request as the journey shows it; the description is `GET /requests/{id}`."""
+
+    id = Id()
+    title = fields.String()
+    status = fields.String()
+    version = fields.Integer()
 
 
 class JourneyItemOut(Schema):
@@ -16,8 +40,8 @@ class JourneyItemOut(Schema):
     action = fields.String(attribute="change.action")
     agent = fields.String(attribute="change.agent", allow_none=True)
     data = fields.Dict(attribute="change.data")
-    activity = fields.Nested(ActivityOut, allow_none=True)
-    request = fields.Nested(RequestOut, allow_none=True)
+    activity = fields.Nested(JourneyActivityOut, allow_none=True)
+    request = fields.Nested(JourneyRequestOut, allow_none=True)
 
 
 class JourneyPage(Page):

@@ -2,18 +2,40 @@
 
 import datetime
 
-from server.errors import Invalid
+from server.errors import Invalid, NotFound
 from server.models import Activity, Change, Customer, Request
 from server.services.activities import tags_of
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.read_models import ActivityView, JourneyItem
 from server.services.records import get_or_404
 
+# What a journey entry shows of its activity and request (the widget's journey and the API's
+# `JourneyItemOut`); their other columns are left at their defaults in the items.
+SHOWN_ACTIVITY = (
+    Activity.id,
+    Activity.request,
+    Activity.customer,
+    Activity.medium,
+    Activity.source_id,
+    Activity.subject,
+    Activity.started_at,
+    Activity.ended_at,
+    Activity.agent,
+    Activity.version,
+)
+SHOWN_REQUEST = (Request.id, Request.customer, Request.title, Request.status, Request.version)
+
 
 def journey(customer_id, cursor=None, limit=20):
-    """One page of the journey, keyset-paged on (time, id) so any depth costs the same."""
-    customer = get_or_404(Customer, customer_id)
-    query = Change.select().where((Change.customer == customer.id) & (Change.journey == True))  # noqa: E712
+    """One page of the journey, keyset-paged on (time, id) so any depth costs the same.
+
+    The items carry what the journey shows (`SHOWN_ACTIVITY`, `SHOWN_REQUEST`).
+    """
+    try:
+        customer_id = int(customer_id)
+    except (TypeError, ValueError):
+        raise NotFound("customer", customer_id) from None
+    query = Change.select().where((Change.customer == customer_id) & (Change.journey == True))  # noqa: E712
     after = decode_cursor(cursor)
     if after:
         try:
@@ -22,10 +44,15 @@ def journey(customer_id, cursor=None, limit=20):
             raise Invalid({"cursor": ["Not a cursor this service gave out."]}) from None
         query = query.where((Change.at < at) | ((Change.at == at) & (Change.id < last_id)))
     rows = list(query.order_by(Change.at.desc(), Change.id.desc()).limit(limit + 1))
+    if not rows:
+        get_or_404(Customer, customer_id)  # an empty page: is there such a customer at all?
     more = len(rows) > limit
     rows = rows[:limit]
-    activities = _by_id(Activity, {row.activity_id for row in rows if row.activity_id})
-    requests = _by_id(Request, {row.request_id for row in rows if row.request_id})
+    # Only the columns a journey entry shows: no identity, properties or description.
+    activities = _by_id(
+        Activity, {row.activity_id for row in rows if row.activity_id}, SHOWN_ACTIVITY
+    )
+    requests = _by_id(Request, {row.request_id for row in rows if row.request_id}, SHOWN_REQUEST)
     tags = tags_of(list(activities))
     items = [
         JourneyItem(
@@ -43,7 +70,8 @@ def journey(customer_id, cursor=None, limit=20):
     return Page(items, next_cursor)
 
 
-def _by_id(model, record_ids):
+def _by_id(model, record_ids, columns):
     if not record_ids:
         return {}
-    return {row.id: row for row in model.select().where(model.id.in_(list(record_ids)))}
+    query = model.select(*columns).where(model.id.in_(list(record_ids)))
+    return {row.id: row for row in query}

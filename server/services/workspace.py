@@ -16,15 +16,17 @@ RECENT_LIMIT = 20
 def open_for(agent_id, customer_id, activity_id, outbox):
     """Put a customer in the agent's Open list, pointing at the activity being handled."""
     at = now()
-    updated = (
-        WorkspaceEntry.update(status="open", activity=activity_id, updated_at=at)
-        .where((WorkspaceEntry.agent == agent_id) & (WorkspaceEntry.customer == customer_id))
-        .execute()
-    )
-    if not updated:
-        WorkspaceEntry.create(
-            agent=agent_id, customer=customer_id, activity=activity_id, status="open", updated_at=at
-        )
+    # One statement whether the customer was in a list or not (a screen-pop's hot path).
+    WorkspaceEntry.insert(
+        agent=agent_id, customer=customer_id, activity=activity_id, status="open", updated_at=at
+    ).on_conflict(
+        conflict_target=[WorkspaceEntry.agent, WorkspaceEntry.customer],
+        update={
+            WorkspaceEntry.status: "open",
+            WorkspaceEntry.activity: activity_id,
+            WorkspaceEntry.updated_at: at,
+        },
+    ).execute()
     outbox.add(
         {
             "type": "interaction",
