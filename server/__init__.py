@@ -21,6 +21,9 @@ def create_app(test_config=None):
         static_folder=os.path.join(root, "static"),
         instance_path=os.environ.get("INSTANCE_PATH", os.path.join(root, "instance")),
     )
+    from server.fast_json import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment())
     if test_config:
