@@ -196,3 +196,33 @@ def test_C12_every_search_form_reads_the_word_index_then_customers_by_id(db):
                 assert 'FROM "customer_word"' in sql or '"id" IN' in sql, (text, sql)
     finally:
         logger.removeHandler(recorder)
+
+
+def test_C12_bench_search_times_every_form(seeded):
+    database_url, _ = seeded
+    database.close()
+    out = script("search", "--database", database_url, "--queries", "5")
+    for form in ("search_phone_national", "search_email_domain", "search_name_surname_first"):
+        assert f"| {form} |" in out
+
+
+def test_ratios_table_reads_wrk_output_and_judges_each_target():
+    """bench/ratios.py's arithmetic (the wrk run itself is not part of the tests)."""
+    sys.path.insert(0, BENCH)
+    import ratios
+
+    out = (
+        "  Latency Distribution\n     50%    2.00ms\n     90%    5.00ms\n     99%   12.00ms\n"
+        "  1000 requests in 1.00s, 1.00MB read\nRequests/sec:   1000.00\n"
+    )
+    parsed = ratios.parse_wrk(out)
+    assert parsed["p50_ms"] == 2.0 and parsed["p99_ms"] == 12.0 and parsed["requests"] == 1000
+    scenarios = {
+        "healthz": {"loaded": dict(parsed, requests_per_s=1000.0)},
+        "screen_pop_write": {"loaded": dict(parsed, requests_per_s=400.0)},
+        "screen_pop": {"loaded": dict(parsed, requests_per_s=400.0)},
+    }
+    figures = ratios.ratios(scenarios)
+    assert figures["screen_pop_write / healthz"] == 0.4
+    assert figures["screen_pop / healthz"] == 0.2  # two requests per screen-pop
+    assert figures["screen_pop_write p99 / p50"] == 6.0
