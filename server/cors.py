@@ -19,8 +19,11 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 # What the bridge, the widget's fetch calls and htmx send.
 REQUEST_HEADERS = ["Authorization", "Content-Type", "Accept", "Accept-Language", r"HX-[A-Za-z-]+"]
 # Response headers htmx reads; a cross-origin response hides them unless they are exposed.
+# htmx 2 reads each of these after every request, HX-Push too (its old name for HX-Push-Url):
+# one left out is a "Refused to get unsafe header" console error per request cross-origin.
 HTMX_RESPONSE_HEADERS = [
     "HX-Location",
+    "HX-Push",
     "HX-Push-Url",
     "HX-Redirect",
     "HX-Refresh",

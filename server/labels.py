@@ -46,3 +46,13 @@ def not_an_email(label_key="email"):
 
 def empty(label_key):
     return _("%(field)s: write something first.", field=field_label(label_key))
+
+
+def no_identity():
+    """C7: a customer nobody could find again (no name, email or phone) is refused."""
+    return _("Give a name, an email address or a phone number.")
+
+
+def request_closed():
+    """C5: a closed request is read-only until it is reopened."""
+    return _("This request is closed. Reopen it to change it.")

@@ -42,7 +42,8 @@ def recipients(event, watchers, by_agent):
 
     `watchers` maps (kind, id) to the sockets that have that record on screen; `by_agent` maps
     an agent id to that agent's sockets. A `changed` event goes to the record's watchers but
-    not to the agent who made the change; `presence` to the customer's watchers, each without
+    not to the agent who made the change; `journey` (a new entry that edits no record on
+    screen) to the customer's watchers; `presence` to the customer's watchers, each without
     themselves in the list; an event addressed to an agent with `"to"` (`interaction`, `offer`,
     `state`, `message`) only to that agent's sockets.
     """
@@ -56,6 +57,9 @@ def recipients(event, watchers, by_agent):
             for connection in watchers.get(key, ())
             if connection.agent_id != event.get("by")
         ]
+    if kind == "journey":
+        key = ("customer", str(event.get("customer_id")))
+        return [(connection, event) for connection in watchers.get(key, ())]
     if kind == "presence":
         key = ("customer", str(event.get("id")))
         return [

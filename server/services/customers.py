@@ -5,6 +5,7 @@ import operator
 
 import peewee as pw
 
+from server import labels
 from server.clock import now
 from server.errors import Conflict, IdentityTaken, Invalid
 from server.models import Activity, Customer, CustomerWord, Request
@@ -164,6 +165,7 @@ def create_customer(agent_id, data, activity_id=None, confirm_shared=False):
                 **values,
             )
             _write_words(customer)
+        _require_identity(customer)
         record_change(
             agent_id,
             "customer",
@@ -185,29 +187,57 @@ def update_customer(agent_id, customer_id, version, data, confirm_shared=False):
     """
     values = _identity_values(data)
     with unit_of_work() as outbox:
+        before = get_or_404(Customer, customer_id)
         if not confirm_shared and (values.get("email") or values.get("phone")):
-            current = get_or_404(Customer, customer_id)
             _check_identity_free(
                 {
                     column: values.get(column)
                     for column in ("email", "phone")
-                    if values.get(column) != getattr(current, column)
+                    if values.get(column) != getattr(before, column)
                 },
-                current.id,
+                before.id,
             )
-        customer = update_versioned(Customer, int(customer_id), version, updated_at=now(), **values)
+        customer = update_versioned(Customer, before.id, version, updated_at=now(), **values)
+        _require_identity(customer)
         if {"name", "email", "phone"} & set(values):
             _write_words(customer)
+        edited = _edited(before, customer)
         record_change(
             agent_id,
             "customer",
             customer.id,
             "updated",
             customer_id=customer.id,
-            data={"fields": sorted(data), "version": customer.version},
+            # C13: an edit that changed something is a journey entry, naming what.
+            journey=bool(edited),
+            data={"fields": sorted(data), "edited": edited, "version": customer.version},
         )
         outbox.changed("customer", customer, agent_id)
+        if edited:
+            outbox.journey(customer.id, agent_id)
     return customer
+
+
+def _edited(before, after):
+    """The fields an edit changed: the identities, then each free field by its own key."""
+    edited = [
+        column
+        for column in ("name", "email", "phone", "chat")
+        if getattr(before, column) != getattr(after, column)
+    ]
+    old, new = before.fields or {}, after.fields or {}
+    return edited + sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+
+
+def _require_identity(customer):
+    """C7, C8: a customer record with no name, email or phone is junk nobody can find again.
+
+    Checked on the record as written, inside its transaction, so it also counts what a
+    create for an interaction keeps from the caller and what an edit leaves; the raise
+    rolls the write back.
+    """
+    if not any((value or "").strip() for value in (customer.name, customer.email, customer.phone)):
+        raise Invalid({"name": [labels.no_identity()]}, detail=labels.no_identity())
 
 
 def get_customer(customer_id):

@@ -8,7 +8,7 @@ from server.models import Activity, Customer, Request
 from server.services import activities, customers, workspace
 from server.services import identity as ids
 from server.services.read_models import ActivityView, InteractionView
-from server.services.records import bump, record_change, unit_of_work
+from server.services.records import record_change, unit_of_work
 
 
 def register(agent_id, medium, source_id, identity, subject="", properties=None):
@@ -47,8 +47,8 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
         # One query finds the customer and whether others share the identity (C12).
         candidates = customers.identity_candidates(kind, key)
         customer = candidates[0] if candidates else customers.create_unknown(kind, key, raw)
-        # The latest open request (C1b), bumped and read back in one statement.
-        request = _bump_latest_open_request(customer.id, at)
+        # The latest open request (C1b), touched and read back in one statement.
+        request = _touch_latest_open_request(customer.id, at)
         if request is None:
             request = Request.create(
                 customer=customer.id,
@@ -90,7 +90,9 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
             journey=True,
             data={"medium": medium, "subject": subject or ""},
         )
-        outbox.changed("request", request, agent_id)
+        # Joining a request is no edit of it (issue 11): no `changed` warning for the request;
+        # the journey event tells the screens showing the customer (C13).
+        outbox.journey(customer.id, agent_id)
         workspace.open_for(agent_id, customer.id, activity.id, outbox)
     # The records as written (a new activity has no tags): reading them back cost a
     # screen-pop three queries (bench/).
@@ -103,9 +105,13 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
     )
 
 
-def _bump_latest_open_request(customer_id, at):
-    """Bump the customer's most recently updated open request (C1b) and return it as it is
-    now, or None: UPDATE … RETURNING, one round trip on both stores (SQLite 3.35+)."""
+def _touch_latest_open_request(customer_id, at):
+    """Touch the customer's most recently updated open request (C1b) and return it as it is
+    now, or None: UPDATE … RETURNING, one round trip on both stores (SQLite 3.35+).
+
+    updated_at (C1b picks the latest) and last_activity_at (D6) move, the version does not:
+    an interaction joining the request edits none of its fields, so an agent editing them is
+    neither warned nor refused as stale (C3, issue 11)."""
     latest = (
         Request.select(Request.id)
         .where((Request.customer == customer_id) & (Request.status == "open"))
@@ -113,7 +119,7 @@ def _bump_latest_open_request(customer_id, at):
         .limit(1)
     )
     rows = list(
-        Request.update(updated_at=at, last_activity_at=at, version=Request.version + 1)
+        Request.update(updated_at=at, last_activity_at=at)
         .where(Request.id == latest)
         .returning(Request)
         .execute()
@@ -129,7 +135,10 @@ def end(agent_id, source_id):
     if activity.ended_at is None:
         at = now()
         with unit_of_work() as outbox:
-            bump(Activity, activity.id, ended_at=at)
+            # The desktop ended it; nobody edited it: no new version, so an agent adding a
+            # subject is not refused as stale. Screens learn the end time from the journey
+            # event (C13).
+            Activity.update(ended_at=at).where(Activity.id == activity.id).execute()
             Request.update(last_activity_at=at).where(Request.id == activity.request_id).execute()
             record_change(
                 agent_id,
@@ -141,7 +150,7 @@ def end(agent_id, source_id):
                 activity_id=activity.id,
             )
             activity = Activity.get_by_id(activity.id)
-            outbox.changed("activity", activity, agent_id)
+            outbox.journey(activity.customer_id, agent_id, activity_id=activity.id)
             # The agent's Open list shows the interaction as over (C8 closes it there).
             outbox.add(
                 {

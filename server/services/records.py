@@ -112,6 +112,15 @@ class Outbox:
             }
         )
 
+    def journey(self, customer_id, by, activity_id=None):
+        """The customer's journey changed without an edit of a record on screen (an
+        interaction joined a request or ended): screens showing the customer refresh it
+        (and the activity's times, `activity_id`) without a warning."""
+        event = {"type": "journey", "customer_id": str(customer_id), "by": by}
+        if activity_id is not None:
+            event["activity_id"] = str(activity_id)
+        self.events.append(event)
+
     def add(self, event):
         self.events.append(event)
 

@@ -28,3 +28,7 @@ def init_app(app):
     app.register_blueprint(bp)
     # The service's front door is the standalone widget (the Care Desktop's own page).
     app.add_url_rule("/", "index", lambda: redirect(url_for("widget.page")))
+    # Browsers ask every top-level page's origin for /favicon.ico; answer, not a 404.
+    app.add_url_rule(
+        "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"))
+    )

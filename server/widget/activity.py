@@ -26,6 +26,13 @@ def activity_section(activity_id):
     )
 
 
+@bp.get("/activities/<activity_id>/times")
+@login_required
+def activity_times(activity_id):
+    """When the interaction started and ended: asked for again once it ends (C13)."""
+    return fragment("widget/activity_times.html", activity=activities.get_activity(activity_id))
+
+
 def tags(activity, status=200, error=""):
     """The activity's tags, and the tag field's message (empty when all went well)."""
     return fragment(

@@ -85,6 +85,7 @@ def page():
     else:
         context.update(
             page_script=asset_url("widget/page.js"),
+            favicon=asset_url("favicon.svg"),
             languages=[(code, LANGUAGE_NAMES[code]) for code in LOCALES],
             mock_finesse=current_app.config["MOCK_FINESSE"],
         )

@@ -49,17 +49,29 @@ def journey_text(change, activity, request):
         )
     if change.kind == "activity" and change.action == "moved":
         return _("Interaction moved to another request")
+    title = (request.title if request is not None else data.get("title")) or ""
     if change.kind == "request":
-        title = (request.title if request is not None else data.get("title")) or ""
         if change.action == "created":
             return _("Request opened: %(title)s", title=title) if title else _("Request opened")
         if change.action == "closed":
             return _("Request closed: %(title)s", title=title) if title else _("Request closed")
         if change.action == "reopened":
             return _("Request reopened: %(title)s", title=title) if title else _("Request reopened")
+    if change.kind == "request" and change.action == "updated":
+        fields = _field_list(data)
+        if title:
+            return _("Request changed (%(fields)s): %(title)s", fields=fields, title=title)
+        return _("Request changed: %(fields)s", fields=fields)
     if change.kind == "customer" and change.action == "created":
         return _("Customer record created")
+    if change.kind == "customer" and change.action == "updated":
+        return _("Customer details changed: %(fields)s", fields=_field_list(data))
     return _("Updated")
+
+
+def _field_list(data):
+    """The fields an edit changed, by their labels in the agent's language (C13)."""
+    return ", ".join(field_label(key) for key in data.get("edited") or data.get("fields") or ())
 
 
 def journey_icon(change, activity):

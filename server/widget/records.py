@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from server.auth import login_required
-from server.errors import Conflict
+from server.errors import Conflict, Invalid
 from server.schemas.customers import CustomerIn, CustomerPatch
 from server.schemas.requests import RequestIn, RequestPatch
 from server.services import activities, context, customers
@@ -100,7 +100,7 @@ def create_customer():
         # before, where the API refuses it unless confirmed (C12).
         loaded.pop("confirm_shared", None)
         customer = customers.create_customer(g.agent.id, loaded, activity.id, confirm_shared=True)
-    except ValidationError as error:
+    except (ValidationError, Invalid) as error:
         return card(
             customers.get_customer(activity.customer_id),
             422,
@@ -128,7 +128,11 @@ def update_customer(customer_id):
     values = customer_input(form_data())
     try:
         loaded = load(CustomerPatch, {**values, "version": request.form.get("version")})
-    except ValidationError as error:
+        loaded.pop("confirm_shared", None)  # as for Create: the widget does not ask yet (C12)
+        saved = customers.update_customer(
+            g.agent.id, customer.id, loaded.pop("version"), loaded, confirm_shared=True
+        )
+    except (ValidationError, Invalid) as error:
         return card(
             customer,
             422,
@@ -137,10 +141,6 @@ def update_customer(customer_id):
             editing=True,
             errors=messages_for(error),
         )
-    loaded.pop("confirm_shared", None)
-    saved = customers.update_customer(
-        g.agent.id, customer.id, loaded.pop("version"), loaded, confirm_shared=True
-    )
     return card(saved, form_open=True, saved=_("Saved."))
 
 
@@ -156,17 +156,38 @@ def request_section(request_id):
 @bp.patch("/requests/<request_id>")
 @login_required
 def update_request(request_id):
-    """Save the request's title or description in place (C4), checking its version (C3)."""
+    """Save the request's title or description in place (C4), checking its version (C3).
+
+    With `status` (Close or Reopen the request, C5) the answer is the whole request section,
+    read-only once closed; the service refuses an edit of a closed request.
+    """
     current = requests_service.get_request(request_id)
     values = {key: request.form[key] for key in ("title", "description") if key in request.form}
+    if request.form.get("status"):
+        values["status"] = request.form["status"]
     try:
         loaded = load(RequestPatch, {**values, "version": request.form.get("version")})
-    except ValidationError as error:
+        saved = requests_service.update_request(
+            g.agent.id, current.id, loaded.pop("version"), loaded
+        )
+    except (ValidationError, Invalid) as error:
         return fragment(
             "widget/request_saved.html", 422, request_=current, errors=messages_for(error)
         )
-    saved = requests_service.update_request(g.agent.id, current.id, loaded.pop("version"), loaded)
+    if "status" in values:
+        return fragment("widget/request.html", request_=saved)
     return fragment("widget/request_saved.html", request_=saved, errors={}, saved=True)
+
+
+@bp.get("/requests/<request_id>/entry")
+@login_required
+def request_entry(request_id):
+    """What the Open list says of a request after it changed (its title, C13)."""
+    return fragment(
+        "widget/entry_title.html",
+        request_=requests_service.get_request(request_id),
+        subject=request.args.get("subject", "")[:200],
+    )
 
 
 @bp.post("/customers/<customer_id>/requests")

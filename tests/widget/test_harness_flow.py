@@ -179,7 +179,7 @@ def test_issue3_refresh_mid_call_keeps_the_call_in_open(desktop):
                 "title": "Titel",
                 "close": "Sluiten",
                 "prompt": "Geen klant aangemaakt",
-                "long": "Tag: hoogstens 50 tekens; dit zijn er 51.",
+                "long": "Label: hoogstens 50 tekens; dit zijn er 51.",
             },
         ),
         (
