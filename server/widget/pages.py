@@ -26,6 +26,7 @@ SCRIPTS = (
     "widget/widget.js",
     "widget/lists.js",
     "widget/forms.js",
+    "widget/drafts.js",
     "widget/tags.js",
     "widget/stale.js",
     "widget/presence.js",
@@ -61,6 +62,11 @@ def js_messages():
         "failed": _("Something went wrong on our side. Try again in a moment."),
         "tooMany": _("Too many attempts. Wait a minute and try again."),
         "signInFailed": _("Signing in did not work. Check the user name and password."),
+        "draftRestored": _("Your unsaved text is back: %(fields)s.", fields="{fields}"),
+        "draftSave": _("Save"),
+        "draftDiscard": _("Discard"),
+        "newInteraction": _("A new interaction came in: %(name)s.", name="{name}"),
+        "show": _("Show"),
     }
 
 

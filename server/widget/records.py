@@ -158,25 +158,54 @@ def request_section(request_id):
 def update_request(request_id):
     """Save the request's title or description in place (C4), checking its version (C3).
 
-    With `status` (Close or Reopen the request, C5) the answer is the whole request section,
-    read-only once closed; the service refuses an edit of a closed request.
+    A field refused as invalid does not hold back the other (C11): the valid one is saved, the
+    answer is 422 with the refused field's message, and `data-cd-saved-fields` on the saved
+    marker says which were saved. With `status` (Close or Reopen the request, C5) the answer is
+    the whole request section, read-only once closed; the service refuses an edit of a closed
+    request.
     """
     current = requests_service.get_request(request_id)
     values = {key: request.form[key] for key in ("title", "description") if key in request.form}
     if request.form.get("status"):
         values["status"] = request.form["status"]
+    version = request.form.get("version")
+    errors = {}
     try:
-        loaded = load(RequestPatch, {**values, "version": request.form.get("version")})
+        loaded = load(RequestPatch, {**values, "version": version})
+    except ValidationError as error:
+        errors = messages_for(error)
+        valid = {key: value for key, value in values.items() if key not in error.messages}
+        loaded = _valid_part(valid, version) if "status" not in values else None
+        if loaded is None:
+            return fragment("widget/request_saved.html", 422, request_=current, errors=errors)
+    try:
         saved = requests_service.update_request(
             g.agent.id, current.id, loaded.pop("version"), loaded
         )
-    except (ValidationError, Invalid) as error:
+    except Invalid as error:
         return fragment(
             "widget/request_saved.html", 422, request_=current, errors=messages_for(error)
         )
     if "status" in values:
         return fragment("widget/request.html", request_=saved)
-    return fragment("widget/request_saved.html", request_=saved, errors={}, saved=True)
+    return fragment(
+        "widget/request_saved.html",
+        422 if errors else 200,
+        request_=saved,
+        errors=errors,
+        saved=not errors,
+        saved_fields=sorted(loaded),
+    )
+
+
+def _valid_part(valid, version):
+    """The fields of a refused request edit that are fine on their own, or None if none is."""
+    if not valid:
+        return None
+    try:
+        return load(RequestPatch, {**valid, "version": version})
+    except ValidationError:  # the version itself is wrong: nothing to save
+        return None
 
 
 @bp.get("/requests/<request_id>/entry")

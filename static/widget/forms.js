@@ -65,7 +65,7 @@
     rendered();
   }
 
-  function setEditing(editing, revert) {
+  function setEditing(editing, revert, quiet) {
     var form = dom.$("#cd-customer-form");
     if (!form) { return; }
     if (revert) {
@@ -78,7 +78,10 @@
     dom.$("[data-cd-edit]", form).hidden = editing;
     dom.$("[data-cd-save]", form).hidden = !editing;
     dom.$("[data-cd-cancel]", form).hidden = !editing;
-    (editing ? dom.$("input:not([type=hidden])", form) : dom.$("[data-cd-edit]", form)).focus();
+    // `quiet`: the widget put a draft back (drafts.js); the agent's focus stays where it is.
+    if (!quiet) {
+      (editing ? dom.$("input:not([type=hidden])", form) : dom.$("[data-cd-edit]", form)).focus();
+    }
     rendered();
   }
 
@@ -136,6 +139,53 @@
     });
   }
 
+  /** Send the request's fields; true when nothing of it is left unsaved (C8, C11). A field
+   *  refused (too long) keeps its text and message and the other is saved (server side). */
+  function submitRequest(form) {
+    return htmx.ajax("PATCH", form.getAttribute("hx-patch"), { source: form, swap: "none" })
+      .then(function () {
+        var left = ContextDesk.drafts.fieldsOf(form.closest("[data-cd-record]"))
+          .filter(ContextDesk.drafts.dirty);
+        if (left.length) { left[0].focus(); }
+        return !left.length;
+      });
+  }
+
+  /** Once the form's save under way (leaving a field on the way to Close) has answered. */
+  function settled(form) {
+    return new Promise(function (resolve) {
+      var waited = 0;
+      (function check() {
+        if (!form.classList.contains("htmx-request") || waited > 5000) { resolve(); return; }
+        waited += 50;
+        window.setTimeout(check, 50);
+      })();
+    });
+  }
+
+  /** Before Close: unsaved text of the request asks Save / Discard / Cancel (C8, C11). */
+  function requestReady(closeButton) {
+    var section = dom.$("#cd-request");
+    if (!section) { return Promise.resolve(true); }
+    return settled(dom.$(".cd-request-form", section)).then(function () {
+      return section.isConnected ? requestAsk(section, closeButton) : true;
+    });
+  }
+
+  function requestAsk(section, closeButton) {
+    var unsaved = ContextDesk.drafts.fieldsOf(section).some(ContextDesk.drafts.dirty);
+    if (!unsaved) { return Promise.resolve(true); }
+    return ask("cd-dialog-unsaved-request", closeButton).then(function (choice) {
+      if (choice === "discard") {
+        ContextDesk.drafts.fieldsOf(section).forEach(function (input) {
+          input.value = input.dataset.cdOriginal;
+        });
+        return true;
+      }
+      return choice === "save" ? submitRequest(dom.$(".cd-request-form", section)) : false;
+    });
+  }
+
   function closeCustomer() {
     var card = dom.$("#cd-customer");
     var form = dom.$("#cd-customer-form");
@@ -145,7 +195,14 @@
     if (card.dataset.known !== "true") {
       ready = ask("cd-dialog-unknown", closeButton).then(function (choice) {
         if (choice !== "create") { return choice === "discard"; }
-        return submitCustomer(form);
+        // Create shows the form first (C7): the agent fills it in and creates the customer,
+        // then closes; a customer is never made blindly from Close.
+        form.hidden = false;
+        dom.$("[data-cd-toggle-form]", card).setAttribute("aria-expanded", "true");
+        var first = dom.$("input:not([type=hidden])", form);
+        if (first) { first.focus(); }
+        rendered();
+        return false;
       });
     } else if (dirty(form)) {
       ready = ask("cd-dialog-unsaved", closeButton).then(function (choice) {
@@ -156,10 +213,15 @@
       ready = Promise.resolve(true);
     }
     return ready.then(function (go) {
+      return go && closeButton.isConnected ? requestReady(closeButton) : go;
+    }).then(function (go) {
       if (!go) {
-        if (closeButton.isConnected) { closeButton.focus(); }
+        if (closeButton.isConnected && !dom.$("#cd-context").contains(document.activeElement)) {
+          closeButton.focus();
+        }
         return;
       }
+      ContextDesk.drafts.discardIn(dom.$("#cd-context"));  // saved or discarded by the agent
       return htmx.ajax("POST", ContextDesk.http.url("/widget/workspace/close"), {
         target: "#cd-open-list", swap: "innerHTML", values: { customer_id: customerId },
       }).then(function () {

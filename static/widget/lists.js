@@ -72,10 +72,44 @@
       })[0];
       select(ask.dataset.cdSelectAfter, chosen ? chosen.dataset.activityId : "", true);
     } else if (fresh.length && (!firstLoad || !state.selected)) {
-      select(fresh[0].dataset.customerId, fresh[0].dataset.activityId, false);
+      if (state.selected && ContextDesk.drafts.busy() &&
+          fresh[0].dataset.customerId !== state.selected) {
+        // The agent is typing on the customer shown (C11): switching now would take their
+        // keystrokes to the new caller's record. Say it came; they switch when they choose.
+        announce(fresh[0]);
+      } else {
+        select(fresh[0].dataset.customerId, fresh[0].dataset.activityId, false);
+      }
     } else if (state.selected && !stillOpen) {
       clearContext();
     }
+    rendered();
+  }
+
+  /** "A new interaction came in: <name>" with Show, above the customer being worked on. */
+  function announce(entry) {
+    var context = dom.$("#cd-context");
+    var old = dom.$("[data-cd-arrived]", context);
+    if (old) { old.remove(); }
+    var notice = document.createElement("div");
+    notice.className = "cd-arrived";
+    notice.setAttribute("role", "status");
+    notice.setAttribute("data-cd-arrived", "");
+    var text = document.createElement("p");
+    var name = dom.$(".cd-entry-name", entry);
+    text.textContent = ContextDesk.widget.text("newInteraction", {
+      name: name ? name.textContent.trim() : "",
+    });
+    var show = document.createElement("button");
+    show.type = "button";
+    show.className = "cd-button cd-button-small";
+    show.textContent = ContextDesk.widget.text("show");
+    show.addEventListener("click", function () {
+      select(entry.dataset.customerId, entry.dataset.activityId, true);
+    });
+    notice.appendChild(text);
+    notice.appendChild(show);
+    context.insertBefore(notice, context.firstChild);
     rendered();
   }
 

@@ -12,6 +12,7 @@
  *   widget.js    this file
  *   lists.js     Open / Recent / Search and the customer shown (C9)
  *   forms.js     counters (C4), saved versions, the customer form (C7) and Close (C8)
+ *   drafts.js    unsaved text kept per record, put back after a reload; no switch mid-typing (C11)
  *   tags.js      the tag field (C6)
  *   stale.js     "another agent changed this" with Load (C3)
  *   presence.js  who else is on the customer, and who is typing
@@ -142,6 +143,7 @@
     state.onResize = options.onResize || null;
     state.messages = dom.data(".cd-messages");
     ContextDesk.lists.reset();
+    ContextDesk.drafts.start({ token: options.token, agent: options.agent });
     bindDocument();
     if (!root.dataset.cdStarted) {
       root.dataset.cdStarted = "1";

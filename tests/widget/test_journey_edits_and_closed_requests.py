@@ -185,3 +185,28 @@ def test_C10_dutch_says_labels_and_negeren_as_cisco_does(agent, customer_call):
         )
     )
     assert ">Labels<" in activity and "Tags" not in activity
+
+
+def test_C11_one_invalid_request_field_does_not_hold_back_the_other(agent, customer_call):
+    _customer, call = customer_call
+    request = call["request"]
+    path = f"/widget/requests/{request['id']}"
+    answer = form(
+        agent,
+        "PATCH",
+        path,
+        {"version": request["version"], "title": "Ok", "description": "x" * 2001},
+    )
+    assert answer.status_code == 422
+    page = html(answer)
+    assert "Description: at most 2000 characters; this has 2001." in page
+    marker = re.search(
+        r'data-cd-saved="request:\d+" data-cd-version="(\d+)" data-cd-saved-fields="([^"]*)"', page
+    )
+    assert marker and marker.group(2) == "title" and int(marker.group(1)) == request["version"] + 1
+    stored = agent.get(f"/api/v1/requests/{request['id']}").get_json()
+    assert stored["title"] == "Ok" and stored["description"] == ""
+    # Both invalid: nothing saved, no new version.
+    both = form(agent, "PATCH", path, {"version": stored["version"], "title": "t" * 2001})
+    assert both.status_code == 422
+    assert agent.get(f"/api/v1/requests/{request['id']}").get_json()["version"] == stored["version"]
