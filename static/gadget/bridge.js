@@ -308,6 +308,7 @@ finesse.modules.ContextDesk = (function () {
         entry.attempt = 0;
         log("recorded " + entry.medium + " " + entry.id + " (" + response.status + ")");
         refreshWidget();
+        if (response.status === 201) { showMyTab(); }
         if (entry.endWanted) { finish(entry); }
       } else if (response.status >= 500 || response.status === 429 || response.status === 401) {
         entry.status = "new";
@@ -323,6 +324,13 @@ finesse.modules.ContextDesk = (function () {
       entry.status = "new";
       retryLater(entry);
     });
+  }
+
+  /** A screen-pop brings the gadget's tab to the front (Finesse's activateMyTab), unless the
+   *  agent's gadget preference `activateTab` says "false" (a missing preference counts as on). */
+  function showMyTab() {
+    var wanted = !s.prefs || !s.prefs.getString || s.prefs.getString("activateTab") !== "false";
+    if (wanted && s.services && s.services.activateMyTab) { s.services.activateMyTab(); }
   }
 
   function finish(entry) {
@@ -416,7 +424,7 @@ finesse.modules.ContextDesk = (function () {
       finesse.cslogger.ClientLogger.init(gadgets.Hub, "ContextDesk");
     }
     finesse.clientservices.ClientServices.init(s.config, false);
-    var services = finesse.containerservices.ContainerServices.init();
+    var services = s.services = finesse.containerservices.ContainerServices.init();
     // adjustHeight does nothing while the tab is hidden: measure again when it shows.
     services.addHandler(finesse.containerservices.ContainerServices.Topics.ACTIVE_TAB,
                         adjustHeight);

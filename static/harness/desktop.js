@@ -279,10 +279,14 @@
     prefs: function () {
       var s = this.session;
       if (!s) { return {}; }
-      return {id: s.agent, extension: s.extension, locale: s.locale,
-              authorization: s.creds.authorization || "", authToken: s.creds.authToken || "",
-              systemAuthMode: s.sso ? "SSO" : "NON_SSO", teamId: "1", teamName: "Default",
-              restHost: window.location.hostname, clientDriftInMillis: "0"};
+      var prefs = {id: s.agent, extension: s.extension, locale: s.locale,
+                   authorization: s.creds.authorization || "", authToken: s.creds.authToken || "",
+                   systemAuthMode: s.sso ? "SSO" : "NON_SSO", teamId: "1", teamName: "Default",
+                   restHost: window.location.hostname, clientDriftInMillis: "0"};
+      // The agent's own gadget preferences (Finesse keeps them per user), set by tests.
+      var own = this.userPrefs || {};
+      Object.keys(own).forEach(function (key) { prefs[key] = own[key]; });
+      return prefs;
     },
 
     loadGadget: function () {

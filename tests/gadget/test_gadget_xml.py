@@ -52,7 +52,14 @@ def test_F1_requires_the_features_finesse_expects(client):
 def test_F1_hidden_prefs_load_finesse_js_from_the_finesse_server(client):
     module = parse(client.get("/gadget.xml").get_data(as_text=True))
     prefs = {pref.get("name"): pref.get("datatype") for pref in module.findall("UserPref")}
-    assert prefs == {"scheme": "hidden", "host": "hidden", "hostPort": "hidden"}
+    assert prefs == {
+        "scheme": "hidden",
+        "host": "hidden",
+        "hostPort": "hidden",
+        "activateTab": "bool",  # the screen-pop's activateMyTab, an agent's own choice
+    }
+    activate = [pref for pref in module.findall("UserPref") if pref.get("name") == "activateTab"]
+    assert activate[0].get("default_value") == "true"
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', content_of(module))
     assert scripts[0] == FINESSE_JS
     # Init waits for the container's hub: Finesse's objects exist only then.

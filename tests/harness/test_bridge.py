@@ -145,6 +145,8 @@ def test_F2_adjust_height_after_render_and_again_when_the_tab_shows(desktop):
     )
 
     desktop.panel(1).get_by_role("tab", name="Home").click()
+    # The tab stays hidden only with the screen-pop's activateMyTab turned off (F-pref).
+    desktop.harness("CDHarness.panels['1'].userPrefs = {activateTab: 'false'}")
     dialog = desktop.call(1, caller="+31 20 555 0111")
     desktop.act(1, "answer", dialog)
     desktop.wait_for_dialog(1, dialog, "posted")

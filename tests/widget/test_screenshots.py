@@ -68,6 +68,10 @@ def test_C10_every_view_in_every_language_at_400_and_1200(agent, widget, locale)
     expect(page.locator("#cd-dialog-unknown")).to_be_visible()
     both_widths(widget, locale, "prompt-create-discard")
     page.locator("#cd-dialog-unknown button[value=discard]").click()
+    # The refused title is unsaved text of the request: Close asks about it too (C11).
+    expect(page.locator("#cd-dialog-unsaved-request")).to_be_visible()
+    both_widths(widget, locale, "prompt-request-unsaved")
+    page.locator("#cd-dialog-unsaved-request button[value=discard]").click()
     expect(page.locator("#cd-open-list .cd-entry")).to_have_count(1)
 
     page.locator("#cd-open-list .cd-entry").click()
