@@ -32,6 +32,9 @@ DEFAULTS = {
     "AUTO_CLOSE_AFTER": 5 * 24 * 3600,
     "OFFER_TIMEOUT": 15,
     "ALLOWED_ORIGINS": "",
+    # F6: which call variables / media properties prefill the new-customer form, as
+    # "name=callVariable1,email=callVariable2,fields.company=callVariable3" (empty: none).
+    "PREFILL_FROM": "",
     "INTEGRATION_KEY": None,  # None: POST /api/v1/tasks refuses every key
     "SESSION_RATE_LIMIT": "20 per minute",  # sign-in attempts per address and user name
     "MAX_CONTENT_LENGTH": 256 * 1024,

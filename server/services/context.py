@@ -32,3 +32,39 @@ def journey_page(customer_id, cursor):
         journey.journey(customer.id, cursor, JOURNEY_PAGE),
         customers.open_requests(customer.id),
     )
+
+
+FORM_FIELDS = ("name", "email", "phone")
+
+
+def parse_prefill(setting):
+    """`PREFILL_FROM` ("name=callVariable1,fields.company=callVariable2") as {field: property};
+    entries naming no form field are left out."""
+    mapping = {}
+    for entry in (setting or "").split(","):
+        field, _, prop = (part.strip() for part in entry.partition("="))
+        if prop and (field in FORM_FIELDS or (field.startswith("fields.") and len(field) > 7)):
+            mapping[field] = prop
+    return mapping
+
+
+def new_customer_form(customer, activity, mapping):
+    """What the form to create an unknown customer starts with (F6): the caller's identity,
+    then what the desktop told about the caller in the configured properties, for the fields
+    the identity leaves empty. Only a prefill: the agent still creates the customer (C7)."""
+    values = {
+        "name": customer.name or "",
+        "email": customer.email or "",
+        "phone": customer.phone_raw or customer.phone or "",
+        "fields": dict(customer.fields or {}),
+    }
+    properties = (activity.properties if activity is not None else None) or {}
+    for field, prop in mapping.items():
+        value = str(properties.get(prop) or "").strip()
+        if not value:
+            continue
+        if field.startswith("fields."):
+            values["fields"].setdefault(field[7:], value)
+        elif not values[field]:
+            values[field] = value
+    return values

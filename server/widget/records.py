@@ -5,7 +5,7 @@ and a message per field. A stale version (C3) is not handled here: the `Stale` p
 as the API's 409 problem+json (with `current`), and http.js turns it into `cd:stale`.
 """
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -27,12 +27,21 @@ def as_int(value):
         return None
 
 
+def prefilled(customer, activity):
+    """An unknown customer's form, prefilled from the interaction (F6); None for a known one."""
+    if customer.known:
+        return None
+    mapping = context.parse_prefill(current_app.config.get("PREFILL_FROM"))
+    return context.new_customer_form(customer, activity, mapping)
+
+
 def context_fragment(shown, status=200):
     """Everything about one customer (a `CustomerContext`): header, request, activity, journey."""
     activity = shown.activity
     return fragment(
         "widget/context.html",
         status,
+        values=prefilled(shown.customer, activity),
         customer=shown.customer,
         activity=activity,
         request_=shown.request,
@@ -75,6 +84,8 @@ def card(customer, status=200, activity_id=None, **extra):
     if not customer.known and activity_id is None:
         newest = activities.current_for(customer.id)
         activity_id = newest.id if newest else None
+    if not customer.known and "values" not in extra and activity_id is not None:
+        extra["values"] = prefilled(customer, activities.get_activity(activity_id))
     return fragment(
         "widget/customer_card.html", status, customer=customer, activity_id=activity_id, **extra
     )
