@@ -247,7 +247,9 @@
 
   ContextDesk.drafts = {
     start: function (options) {
-      state.agent = options.agent || agentOf(options.token);
+      // The page passes the session's agent ({id, name}); the gadget only the token.
+      var agent = options.agent && (options.agent.id || options.agent);
+      state.agent = typeof agent === "string" && agent ? agent : agentOf(options.token);
       bind();
     },
     busy: busy,

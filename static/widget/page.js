@@ -19,10 +19,26 @@
   function begin(session) {
     form.hidden = true;
     holder.hidden = false;
+    // Who is signed in, and the way out (a shared desk: the next agent signs in as themselves).
+    var agent = session.agent || {};
+    document.getElementById("cd-page-agent").textContent = agent.name || agent.id || "";
+    document.getElementById("cd-page-who").hidden = false;
+    document.getElementById("cd-page-signout").onclick = function () { signOut(session); };
     window.ContextDesk.widget.start({
       apiBase: form.dataset.api, publicUrl: form.dataset.base, token: session.token,
       locale: form.dataset.locale, agent: session.agent,
     });
+  }
+
+  /** End the session on the service, forget it in this tab, and show the sign-in again. */
+  function signOut(session) {
+    var done = function () {
+      window.sessionStorage.removeItem(STORE);
+      window.location.reload();
+    };
+    fetch(form.dataset.api + "/session", {
+      method: "DELETE", headers: { Authorization: "Bearer " + session.token }, credentials: "omit",
+    }).then(done, done);  // offline: the session still ends here, and expires there
   }
 
   form.addEventListener("submit", function (event) {
