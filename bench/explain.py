@@ -162,7 +162,12 @@ def operations(customer, deep_id, journey_cursor, name_cursor):
             "PATCH /requests/{id}",
             "PATCH",
             f"/requests/{request.id}",
-            lambda: {"version": Request.get_by_id(request.id).version, "title": "Explained"},
+            # "open": a closed request's title changes only in the edit that reopens it (C5).
+            lambda: {
+                "version": Request.get_by_id(request.id).version,
+                "title": "Explained",
+                "status": "open",
+            },
         ),
         ("GET /activities/{id}", "GET", f"/activities/{activity.id}", None),
         (

@@ -224,7 +224,13 @@ class Scenarios:
             _, body = await client.call(
                 "PATCH",
                 f"/api/v1/requests/{request_id}",
-                json={"version": versions[request_id], "title": f"Edit {next(self.counter)}"},
+                # "open": a closed request's title changes only in the edit that reopens it
+                # (C5); the seeded requests are open and closed alike.
+                json={
+                    "version": versions[request_id],
+                    "title": f"Edit {next(self.counter)}",
+                    "status": "open",
+                },
             )
         except load.Failed as error:
             if error.status == 409:  # only when something else edits it: load it, count it

@@ -254,6 +254,8 @@
     },
     busy: busy,
     dirty: dirty,
+    /** The field went back to its saved value (Cancel, Discard): it is no draft any more. */
+    drop: function (input) { write(keyOf(input), null); },
     fieldsOf: fieldsOf,
     discardIn: discardIn,
   };

@@ -71,6 +71,7 @@
     if (revert) {
       dom.$$("[data-cd-original]", form).forEach(function (input) {
         input.value = input.dataset.cdOriginal;
+        ContextDesk.drafts.drop(input);
       });
     }
     form.dataset.editing = editing ? "true" : "false";
@@ -179,6 +180,7 @@
       if (choice === "discard") {
         ContextDesk.drafts.fieldsOf(section).forEach(function (input) {
           input.value = input.dataset.cdOriginal;
+          ContextDesk.drafts.drop(input);
         });
         return true;
       }

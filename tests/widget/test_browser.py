@@ -141,12 +141,20 @@ def test_C8_close_unknown_caller_asks_create_or_discard(agent, unknown_caller):
     expect(page.locator("#cd-recent-list")).to_contain_text("+31 20 123 4567")
 
 
-def test_C8_close_unknown_caller_with_create_creates_then_closes(agent, unknown_caller):
+def test_C8_close_unknown_caller_with_create_shows_the_form_then_closes(agent, unknown_caller):
+    """Create in Close's prompt opens the prefilled form; nothing is created blindly (C7)."""
     page = unknown_caller.page
     page.get_by_role("button", name="Close +31 20 123 4567").click()
     page.get_by_role("dialog", name="No customer created").get_by_role(
         "button", name="Create"
     ).click()
+    expect(page.get_by_label("Phone", exact=True)).to_have_value("+31 20 123 4567")
+    expect(page.get_by_label("Name", exact=True)).to_be_focused()
+    assert agent.get("/api/v1/customers?q=0201234567").get_json()["items"] == []
+    page.get_by_label("Name", exact=True).fill("Grace Hopper")
+    page.locator("#cd-customer-form").get_by_role("button", name="Create").click()
+    expect(page.locator(".cd-customer-name-text")).to_have_text("Grace Hopper")
+    page.get_by_role("button", name="Close Grace Hopper").click()
     expect(page.locator("#cd-open-list")).to_contain_text("No customers open")
     assert agent.get("/api/v1/customers?q=0201234567").get_json()["items"][0]["known"]
 

@@ -150,6 +150,12 @@ def test_issue3_unknown_caller_closed_with_create_or_discard(desktop, agent):
     widget.get_by_role("dialog", name="No customer created").get_by_role(
         "button", name="Create"
     ).click()
+    # Create opens the prefilled form (C7); the agent creates, then closes (issue 11).
+    form = widget.locator("#cd-customer-form")
+    expect(form).to_be_visible()
+    form.get_by_role("button", name="Create").click()
+    expect(widget.locator("#cd-customer")).to_have_attribute("data-known", "true")
+    widget.get_by_role("button", name="Close +31 20 555 0999").click()
     expect(widget.locator("#cd-open-list")).to_contain_text("No customers open")
     found = agent.get("/api/v1/customers?q=0205550999").get_json()["items"]
     assert [customer["known"] for customer in found] == [True]
