@@ -333,6 +333,54 @@ finesse.modules.ContextDesk = (function () {
     if (wanted && s.services && s.services.activateMyTab) { s.services.activateMyTab(); }
   }
 
+  // F5: other gadgets on the desktop push an activity or a customer over the Finesse hub
+  // (docs/finesse.md, "Pushing into the gadget"): the topic and its payloads.
+  var PUSH_TOPIC = "contextdesk.push";
+
+  function pushed(topic, data) {
+    var payload = data;
+    if (typeof payload === "string") {
+      try { payload = JSON.parse(payload); } catch (error) { payload = null; }
+    }
+    if (!payload || typeof payload !== "object" || !s.service || !s.service.token) {
+      log("push ignored: not a payload, or not signed in");
+      return;
+    }
+    if (payload.type === "activity") { pushActivity(payload); }
+    else if (payload.type === "customer") { pushCustomer(payload); }
+    else { log("push ignored: unknown type " + payload.type); }
+  }
+
+  function pushActivity(payload) {
+    var medium = INTERACTION_STATE[payload.medium] ? payload.medium : null;
+    if (!medium || !payload.id) { log("push ignored: an activity needs medium and id"); return; }
+    var id = String(payload.id);
+    if (payload.action === "end") {
+      request("POST", "/interactions/" + encodeURIComponent(id) + "/end").then(refreshWidget);
+      return;
+    }
+    var body = {medium: medium, source_id: id, identity: payload.identity || {},
+                state: INTERACTION_STATE[medium], properties: payload.properties || {}};
+    if (payload.subject) { body.subject = String(payload.subject); }
+    request("POST", "/interactions", body).then(function (response) {
+      log("pushed " + medium + " " + id + " (" + response.status + ")");
+      if (response.status === 200 || response.status === 201) {
+        refreshWidget();
+        if (response.status === 201) { showMyTab(); }
+      }
+    });
+  }
+
+  function pushCustomer(payload) {
+    var widget = window.ContextDesk && window.ContextDesk.widget;
+    if (!payload.customer_id || s.widget !== "started" || !widget || !widget.open) {
+      log("push ignored: a customer needs customer_id and the widget");
+      return;
+    }
+    widget.open(String(payload.customer_id));
+    showMyTab();
+  }
+
   function finish(entry) {
     entry.status = "ending";
     request("POST", "/interactions/" + encodeURIComponent(entry.id) + "/end").then(
@@ -429,6 +477,7 @@ finesse.modules.ContextDesk = (function () {
     services.addHandler(finesse.containerservices.ContainerServices.Topics.ACTIVE_TAB,
                         adjustHeight);
     if (services.makeActiveTabReq) { services.makeActiveTabReq(); }
+    if (gadgets.Hub && gadgets.Hub.subscribe) { gadgets.Hub.subscribe(PUSH_TOPIC, pushed); }
     new finesse.restservices.User({
       id: s.config.id,
       onLoad: onUserLoad,

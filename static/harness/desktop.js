@@ -319,6 +319,14 @@
 
     gadgetTabVisible: function () { return !this.$("[data-tabpanel=customers]").hidden; },
 
+    /** What another gadget on this desktop publishes on the hub reaches this gadget too. */
+    publish: function (topic, data) {
+      var frame = this.frame();
+      var hub = frame && frame.contentWindow && frame.contentWindow.gadgets &&
+        frame.contentWindow.gadgets.Hub;
+      if (hub) { hub.publish(topic, data); }
+    },
+
     /** ACTIVE_TAB on the gadget's hub, when its tab is the one showing. */
     announceActiveTab: function () {
       var frame = this.frame();

@@ -150,7 +150,15 @@
     rendered();
   }
 
+  /** Reopen a customer into Open; the answer asks for them to be shown (data-cd-select-after). */
+  function open(customerId) {
+    return htmx.ajax("POST", ContextDesk.http.url("/widget/workspace/open"), {
+      target: "#cd-open-list", swap: "innerHTML", values: { customer_id: String(customerId) },
+    });
+  }
+
   ContextDesk.lists = {
+    open: open,
     reset: reset, showTab: showTab, tabKeys: tabKeys, load: load, arrived: arrived,
     markSelected: markSelected, select: select,
   };

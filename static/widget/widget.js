@@ -162,6 +162,8 @@
     start: start,
     refresh: function () { return ContextDesk.lists.load(); },
     setToken: setToken,
+    /** Put a customer in Open and show them (a customer pushed by another gadget, F5). */
+    open: function (customerId) { return ContextDesk.lists.open(customerId); },
     select: function (customerId, activityId, focus) {
       return ContextDesk.lists.select(customerId, activityId, focus);
     },
