@@ -62,11 +62,12 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from server import api, gadget, health, realtime, widget
+    from server import api, gadget, health, monitoring, realtime, widget
     from server.harness import bp as harness_bp
 
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    monitoring.init_app(app)
     gadget.init_app(app)
     realtime.init_app(app)
     widget.init_app(app)

@@ -39,6 +39,7 @@ DEFAULTS = {
     "SESSION_RATE_LIMIT": "20 per minute",  # sign-in attempts per address and user name
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25},
+    "METRICS_TOKEN": None,  # None: /metrics is not served
 }
 
 # What development uses for the settings left unset; never used elsewhere. FINESSE_URL

@@ -19,6 +19,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus, get_current_job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
+from server import heartbeat, metrics
 from server.extensions import redis_client
 from server.models import database
 from server.services import autoclose, offers
@@ -207,12 +208,23 @@ class AppWorkerMixin:
         if self.sweep_check_due():
             self.sweep_checked_at = time.monotonic()
             try:
+                heartbeat.beat(self.connection, self.name)  # for /readyz
+            except Exception:
+                log.exception("could not write the worker's heartbeat")
+            try:
                 with self.app.app_context():
                     kick_sweep(self.connection)
             except Exception:  # Redis away for a moment: the next check tries again
                 log.exception("could not check the auto-close sweep")
         if super().should_run_maintenance_tasks:
             super().run_maintenance_tasks()
+
+    def handle_job_failure(self, job, queue, *args, **kwargs):
+        try:
+            metrics.count(self.connection, "jobs_failed", job.func_name)
+        except Exception:  # a count must never stand in the way of RQ's own bookkeeping
+            log.exception("could not count the failure of job %s", job.id)
+        return super().handle_job_failure(job, queue, *args, **kwargs)
 
     def perform_job(self, job, queue, execution):
         with self.app.app_context():

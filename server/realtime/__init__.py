@@ -10,7 +10,7 @@ import socket
 from flask import Blueprint, current_app, g, request
 from simple_websocket import ConnectionClosed
 
-from server import cors
+from server import cors, metrics
 from server.auth import sessions
 from server.errors import Problem
 from server.extensions import redis_client, sock
@@ -66,6 +66,7 @@ def live(ws):
         agent.id, agent.name, g.session_id, wake=ws.event, cut_off=lambda: _shut(ws)
     )
     try:
+        metrics.SOCKETS_OPEN.inc()
         while ws.connected and not connection.closed:
             # ws.event is set by simple-websocket for each incoming message and by the hub for
             # each queued event; receive(timeout=0) clears it once nothing is left to read.
@@ -77,6 +78,7 @@ def live(ws):
     except (ConnectionClosed, OSError):
         pass  # the browser went away; nothing to tell it
     finally:
+        metrics.SOCKETS_OPEN.dec()
         hub().disconnect(connection)
 
 

@@ -17,6 +17,7 @@ import uuid
 
 import redis as redis_lib
 
+from server import metrics
 from server.models import database
 from server.realtime import protocol
 from server.realtime.connection import QUEUE_LIMIT, Connection
@@ -216,6 +217,8 @@ class Hub:
             if text is None:
                 text = encoded[id(message)] = json.dumps(message)
             connection.offer(text)
+        if targets:
+            metrics.EVENTS_DELIVERED.labels(event.get("type") or "unknown").inc(len(targets))
         return len(targets)
 
     def broadcast(self, message):

@@ -60,6 +60,7 @@ def _close_batch(at, cutoff, batch):
             _journey_entries(at, [row.id for row in rows])
             for row in rows:
                 outbox.changed("request", row, None)
+            outbox.count("requests_auto_closed", amount=len(rows))
     return len(rows)
 
 

@@ -147,6 +147,7 @@ def _offer(task, agent_id):
             if not hold(task.id, agent_id, if_ready=True):
                 raise _Lost
             offered = Task.get_by_id(task.id)
+            outbox.count("offers", "made")
             outbox.add(
                 {
                     "type": "offer",
@@ -206,6 +207,7 @@ def time_out(task_id, offer_number):
         if not won:
             return SETTLED
         release(task.id, task.agent_id, state="not_ready", reason="offer_timeout", changed_at=at)
+        outbox.count("offers", "timed_out")
         outbox.add(
             {"type": "state", "to": task.agent_id, "state": "not_ready", "reason": "offer_timeout"}
         )

@@ -1,10 +1,11 @@
 """Versioned updates and the change log, shared by every service that writes."""
 
+import collections
 import json
 import logging
 import threading
 
-from server import timers
+from server import metrics, timers
 from server.clock import now
 from server.errors import NotFound, Stale
 from server.extensions import redis_client
@@ -100,6 +101,7 @@ class Outbox:
     def __init__(self):
         self.events = []
         self.timers = []
+        self.counts = collections.Counter()
 
     def changed(self, kind, record, by):
         self.events.append(
@@ -124,6 +126,10 @@ class Outbox:
     def add(self, event):
         self.events.append(event)
 
+    def count(self, family, label=None, amount=1):
+        """Add to a service-wide count (server.metrics) once the change has committed."""
+        self.counts[metrics.count_key(family, label)] += amount
+
     def schedule(self, seconds, func, *args, job_id, description):
         """Run the job `func` (a dotted path) `seconds` after the commit (see server.timers)."""
         self.timers.append(
@@ -145,15 +151,19 @@ class Outbox:
         self.publish()
 
     def publish(self):
-        """Send the events through Redis pub/sub, so agents on any process receive them."""
+        """Send the events through Redis pub/sub, so agents on any process receive them, and
+        add up the counts for /metrics."""
         client = redis_client()
-        if client is None or not self.events:
+        if client is None or not (self.events or self.counts):
             return
         # One round trip for them all: a sweep batch closes a thousand requests at once.
         channel = events_channel(client)
         pipeline = client.pipeline(transaction=False)
         for event in self.events:
             pipeline.publish(channel, json.dumps(event))
+            self.counts[metrics.count_key("live_events_published", event.get("type"))] += 1
+        for field, amount in self.counts.items():
+            pipeline.hincrby(metrics.COUNTS_KEY, field, amount)
         try:
             results = pipeline.execute(raise_on_error=False)
         except Exception:  # a lost live event must never undo a committed change
@@ -163,6 +173,7 @@ class Outbox:
             if isinstance(result, Exception):
                 log.error("could not publish %s: %s", event.get("type"), result)
         self.events.clear()
+        self.counts.clear()
 
 
 _local = threading.local()

@@ -151,6 +151,7 @@ def accept(agent_id, task_id, offer_number=None):
                     outbox.cancel(offers.timeout_job_id(other.id, other.offer_number))
             if task.status == "offered":
                 outbox.cancel(offers.timeout_job_id(task.id, task.offer_number))
+                outbox.count("offers", "accepted")
             offers.hold(task.id, agent_id)
             interaction = interactions.register(
                 agent_id,
