@@ -39,10 +39,11 @@ def create_app(test_config=None):
 
 
 def register_extensions(app):
-    from server import auth, cors
+    from server import auth, cors, logs
     from server.extensions import limiter, open_database, redis_store, sock, sqlite_url
     from server.models import database
 
+    logs.init_app(app)  # first: every later hook's lines carry the request id
     redis_store.init_app(app)
     open_database(app.config["DATABASE_URL"] or sqlite_url(app))
     sock.init_app(app)

@@ -17,6 +17,7 @@ def init_app(app):
     app.cli.add_command(close_stale_command)
     app.cli.add_command(create_agent_command)
     app.cli.add_command(failed_jobs_command)
+    init_operations(app)
 
 
 @click.command("migrate")
@@ -69,3 +70,90 @@ def create_agent_command(username, password, name):
     with database.connection_context():
         create_local_agent(username, password, name)
     click.echo(f"Agent {username} can sign in to the Care Desktop.")
+
+
+# Operations (O6): a customer's data on request, administrators, backups. Each command or
+# group stands alone, so other areas' commands can join the same `agents` group.
+
+customers_group = click.Group("customers", help="A customer's data on request (O6).")
+
+
+@customers_group.command("export")
+@with_appcontext
+@click.argument("customer_id")
+def export_customer_command(customer_id):
+    """Print the customer's complete record as JSON (what the API's export returns)."""
+    import json
+
+    from server.errors import Problem
+    from server.schemas.privacy import CustomerRecordOut
+    from server.services import privacy
+
+    try:
+        with database.connection_context():
+            record = privacy.export(None, customer_id)
+    except Problem as problem:
+        raise click.ClickException(problem.detail) from None
+    click.echo(json.dumps(CustomerRecordOut().dump(record), indent=2, ensure_ascii=False))
+
+
+@customers_group.command("erase")
+@with_appcontext
+@click.argument("customer_id")
+@click.confirmation_option(
+    prompt="Erase this customer's personal data and free texts for good?",
+    help="Do not ask for confirmation.",
+)
+def erase_customer_command(customer_id):
+    """Erase the customer's personal data and free texts; the statistics stay."""
+    from server.errors import Problem
+    from server.services import privacy
+
+    try:
+        with database.connection_context():
+            erased = privacy.erase(None, customer_id)
+    except Problem as problem:
+        raise click.ClickException(problem.detail) from None
+    counts = ", ".join(f"{n} {what}" for what, n in erased.counts().items())
+    click.echo(f"Customer {erased.customer_id} erased ({counts}); logged in the change log.")
+
+
+@click.command("admin")
+@with_appcontext
+@click.argument("agent_id")
+@click.option("--revoke", is_flag=True, help="Make the agent an ordinary agent again.")
+def admin_command(agent_id, revoke):
+    """Make an agent an administrator (who may export and erase customers' data)."""
+    from server.services import privacy
+
+    with database.connection_context():
+        if not privacy.set_admin(agent_id, not revoke):
+            raise click.ClickException(f"No agent {agent_id!r}.")
+    click.echo(f"Agent {agent_id} is {'no longer' if revoke else 'now'} an administrator.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Copy the SQLite database to PATH while the service runs (PostgreSQL: pg_dump)."""
+    from server.services import backup
+
+    try:
+        counts = backup.backup_sqlite(path)
+    except backup.NotSqlite:
+        raise click.ClickException(
+            "The database is PostgreSQL: back it up with pg_dump (docs/operations.md)."
+        ) from None
+    rows = sum(counts.values())
+    click.echo(f"Backed up to {path}: integrity ok, {rows} rows in {len(counts)} tables.")
+
+
+def init_operations(app):
+    agents = app.cli.commands.get("agents")
+    if agents is None:
+        agents = click.Group("agents", help="Agents' accounts.")
+        app.cli.add_command(agents)
+    agents.add_command(admin_command)
+    app.cli.add_command(customers_group)
+    app.cli.add_command(backup_command)

@@ -40,6 +40,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25},
     "METRICS_TOKEN": None,  # None: /metrics is not served
+    "LOG_FORMAT": None,  # json | text; None: text in development, JSON elsewhere
+    "LOG_LEVEL": "INFO",
 }
 
 # What development uses for the settings left unset; never used elsewhere. FINESSE_URL

@@ -19,7 +19,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus, get_current_job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
-from server import heartbeat, metrics
+from server import heartbeat, logs, metrics
 from server.extensions import redis_client
 from server.models import database
 from server.services import autoclose, offers
@@ -189,6 +189,11 @@ class AppWorkerMixin:
             if hasattr(database.obj, "close_all"):
                 database.obj.close_all()
         super().bootstrap(*args, **kwargs)
+        if logs.is_configured():
+            # RQ gives its logger a plain-text handler of its own: its lines go through ours.
+            rq_log = logging.getLogger("rq.worker")
+            for handler in list(rq_log.handlers):
+                rq_log.removeHandler(handler)
 
     @property
     def dequeue_timeout(self):
@@ -227,8 +232,14 @@ class AppWorkerMixin:
         return super().handle_job_failure(job, queue, *args, **kwargs)
 
     def perform_job(self, job, queue, execution):
-        with self.app.app_context():
-            return super().perform_job(job, queue, execution)
+        # The job's lines bear the id of the request that scheduled it, or the job's own.
+        token = logs.bind_request_id((job.meta or {}).get("request_id") or f"job-{job.id}")
+        try:
+            log.debug("running job %s (%s)", job.id, job.func_name)
+            with self.app.app_context():
+                return super().perform_job(job, queue, execution)
+        finally:
+            logs.reset_request_id(token)
 
 
 class Worker(AppWorkerMixin, rq.Worker):

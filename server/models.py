@@ -30,6 +30,7 @@ class Agent(BaseModel):
     password_hash = pw.CharField(max_length=300, null=True)  # local accounts only
     locale = pw.CharField(max_length=20, default="en")
     created_at = pw.DateTimeField(default=now)
+    role = pw.CharField(max_length=10, default="agent")  # agent | admin (O6: data requests)
 
 
 class Customer(BaseModel):

@@ -19,6 +19,7 @@ import rq
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from server import logs
 from server.extensions import redis_client
 
 QUEUE = "default"
@@ -41,6 +42,7 @@ def run_in(seconds, func, *args, job_id, description):
         retry=RETRY,
         failure_ttl=FAILURE_TTL,
         description=description,
+        meta={"request_id": logs.current_request_id()},  # the job's lines bear it too
     )
 
 

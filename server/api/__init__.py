@@ -10,6 +10,7 @@ from server.api import (  # noqa: F401  (the routes register themselves)
     customers,
     interactions,
     openapi,
+    privacy,
     requests,
     sessions,
 )

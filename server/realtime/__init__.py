@@ -80,6 +80,11 @@ def live(ws):
     finally:
         metrics.SOCKETS_OPEN.dec()
         hub().disconnect(connection)
+    if connection.close_code is not None:
+        try:
+            ws.close(connection.close_code, "The server is restarting; connect again.")
+        except (ConnectionClosed, OSError):
+            pass
 
 
 def _shut(ws):

@@ -22,6 +22,7 @@ class Connection:
         self.session_id = session_id
         self.watching = set()
         self.closed = False
+        self.close_code = None  # set when the server asks the browser to reconnect
         self.last_typing = 0.0
         self._wake = wake or threading.Event()
         self._cut_off = cut_off or (lambda: None)
@@ -56,6 +57,12 @@ class Connection:
             messages = list(self._pending)
             self._pending.clear()
         return messages
+
+    def ask_to_reconnect(self, code):
+        """Have the socket's own thread close it with `code` once it has sent what is queued."""
+        self.close_code = code
+        self.closed = True
+        self._wake.set()
 
     def close(self):
         """Stop the socket: its thread leaves its loop, even if it is stuck sending."""

@@ -31,6 +31,7 @@ TYPING_EVERY = 1.0  # seconds between two "typing" announcements of one socket
 TICK_EVERY = 10  # seconds between presence refreshes and session checks
 RETRY_FIRST, RETRY_MAX = 0.2, 5.0  # back-off while Redis is away
 SUBSCRIBE_WAIT = 3.0  # seconds a new socket waits for this process's subscription
+SERVICE_RESTART = 1012  # WebSocket close code: "the service is restarting", reconnect
 
 
 class Hub:
@@ -51,6 +52,7 @@ class Hub:
         self._watchers = collections.defaultdict(set)
         self._names = {}
         self._thread = None
+        self._closing = None  # a close code once the process is stopping
         self._pid = os.getpid()
         self.client_name = f"context-desk-live-{self._pid}-{uuid.uuid4().hex[:8]}"
 
@@ -67,6 +69,9 @@ class Hub:
         with self._lock:
             self._by_agent[agent_id].add(connection)
             self._names[agent_id] = name
+            closing = self._closing
+        if closing is not None:  # opened while the process stops: off to another one
+            connection.ask_to_reconnect(closing)
         return connection
 
     def cut_off(self, agent_id):
@@ -75,6 +80,15 @@ class Hub:
             connections = list(self._by_agent.get(agent_id, ()))
         for connection in connections:
             connection.close()
+        return len(connections)
+
+    def ask_all_to_reconnect(self, code=SERVICE_RESTART):
+        """The process is stopping: every browser is to reconnect (to another process)."""
+        with self._lock:
+            self._closing = code
+            connections = [c for group in self._by_agent.values() for c in group]
+        for connection in connections:
+            connection.ask_to_reconnect(code)
         return len(connections)
 
     def sockets(self, agent_id=None):

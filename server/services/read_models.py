@@ -184,3 +184,47 @@ class AcceptedTask:
     @property
     def activity(self):
         return self.interaction.activity
+
+
+@dataclass(frozen=True, slots=True)
+class ChatTranscript:
+    """A chat (a Care Desktop task) and its messages, oldest first."""
+
+    task: object
+    messages: list
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    """Everything the service holds about one customer (O6: a data request's answer)."""
+
+    exported_at: object
+    customer: object
+    requests: list
+    activities: list
+    tags: list
+    comments: list
+    chats: list
+    changes: list
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What erasing a customer changed (O6): the rows stay, their personal data went."""
+
+    customer_id: int
+    erased_at: object
+    requests: int
+    activities: int
+    comments: int
+    chat_messages: int
+    changes: int
+
+    def counts(self):
+        return {
+            "requests": self.requests,
+            "activities": self.activities,
+            "comments": self.comments,
+            "chat_messages": self.chat_messages,
+            "changes": self.changes,
+        }

@@ -1,0 +1,168 @@
+"""O6: a database made by the first migration, filled, then upgraded to the newest schema,
+has lost nothing.
+
+Each migration has a step here: what to put in the database once that migration has run
+(in that schema's own terms, as raw SQL), and what must be true at the newest schema. A new
+migration without a step fails `test_every_migration_has_an_upgrade_step`; adding one means
+adding its `fill` and `check` below.
+"""
+
+import json
+import os
+
+import peewee as pw
+from playhouse.migrations import Runner
+
+from server.extensions import MIGRATIONS
+from server.models import MODELS, Agent, Change, Customer, Request
+
+
+def fill_0001(db):
+    """The first schema: an agent, a customer, a request, an activity, a tag, a comment,
+    a workspace entry and the change log."""
+    sql = db.execute_sql
+    sql(
+        "INSERT INTO agent (id, name, source, locale, created_at) "
+        "VALUES ('agent1', 'Agent One', 'finesse', 'nl', '2025-01-02 03:04:05')"
+    )
+    sql(
+        "INSERT INTO customer (name, name_key, email, phone, phone_raw, chat, fields, known, "
+        "version, created_at, updated_at) VALUES ('Sanne de Vries', 'sanne de vries', "
+        "'sanne@example.nl', '+31201234567', '020 123 4567', NULL, '{\"note\": \"VIP\"}', "
+        "TRUE, 3, '2025-01-02 03:04:05', '2025-01-03 03:04:05')"
+    )
+    sql(
+        "INSERT INTO request (customer_id, title, description, status, created_at, updated_at, "
+        "closed_at, last_activity_at, version) VALUES (1, 'Printer jams', 'Since Monday', "
+        "'closed', '2025-01-02 03:04:05', '2025-01-03 03:04:05', '2025-01-03 03:04:05', "
+        "'2025-01-03 03:04:05', 2)"
+    )
+    sql(
+        "INSERT INTO activity (request_id, customer_id, medium, source_id, identity_kind, "
+        "identity_value, subject, properties, agent_id, started_at, ended_at, version) VALUES "
+        "(1, 1, 'call', 'dialog-1', 'phone', '+31201234567', 'Printer', '{\"queue\": \"sales\"}', "
+        "'agent1', '2025-01-02 03:04:05', '2025-01-02 03:14:05', 4)"
+    )
+    sql(
+        "INSERT INTO tag (activity_id, name, key, created_at) "
+        "VALUES (1, 'Billing', 'billing', '2025-01-02 03:05:05')"
+    )
+    sql(
+        "INSERT INTO comment (activity_id, author_id, body, created_at) "
+        "VALUES (1, 'agent1', 'Called back', '2025-01-02 03:06:05')"
+    )
+    sql(
+        "INSERT INTO workspace_entry (agent_id, customer_id, activity_id, status, updated_at) "
+        "VALUES ('agent1', 1, 1, 'recent', '2025-01-02 03:14:05')"
+    )
+    sql(
+        "INSERT INTO change (at, agent, kind, record_id, action, customer_id, request_id, "
+        "activity_id, journey, data) VALUES ('2025-01-02 03:04:05', 'agent1', 'activity', 1, "
+        "'started', 1, 1, 1, TRUE, '{\"medium\": \"call\"}')"
+    )
+
+
+def check_0001(db):
+    customer = Customer.get_by_id(1)
+    assert (customer.name, customer.email, customer.phone_raw) == (
+        "Sanne de Vries",
+        "sanne@example.nl",
+        "020 123 4567",
+    )
+    assert customer.fields == {"note": "VIP"} and customer.known and customer.version == 3
+    request = Request.get_by_id(1)
+    assert (request.title, request.status, request.version) == ("Printer jams", "closed", 2)
+    assert str(request.closed_at).startswith("2025-01-03 03:04:05")
+    rows = {
+        "activity": "SELECT source_id, identity_value, properties, agent_id, version FROM activity",
+        "tag": "SELECT name, key FROM tag",
+        "comment": "SELECT author_id, body FROM comment",
+        "workspace_entry": "SELECT agent_id, customer_id, activity_id, status FROM workspace_entry",
+    }
+    found = {table: list(db.execute_sql(query).fetchall()) for table, query in rows.items()}
+    activity = found["activity"][0]
+    assert activity[0:2] == ("dialog-1", "+31201234567") and activity[3:] == ("agent1", 4)
+    assert (
+        json.loads(activity[2])
+        if isinstance(activity[2], str)
+        else activity[2] == {"queue": "sales"}
+    )
+    assert found["tag"] == [("Billing", "billing")]
+    assert found["comment"] == [("agent1", "Called back")]
+    assert found["workspace_entry"] == [("agent1", 1, 1, "recent")]
+    [change] = Change.select()
+    assert (change.action, change.journey, change.data) == ("started", True, {"medium": "call"})
+
+
+def fill_0002(db):
+    """Care Desktop tasks: a task handled by agent1, its chat messages, agent1's state."""
+    sql = db.execute_sql
+    sql(
+        "INSERT INTO task (medium, identity_kind, identity_value, subject, body, status, "
+        "agent_id, offer_number, accepted_at, activity_id, created_at, queued_at, "
+        "customer_token, version) VALUES ('chat', 'chat', 'visitor-7', 'Parcel', 'Where is it?', "
+        "'active', 'agent1', 2, '2025-01-04 10:00:00', 1, '2025-01-04 09:59:00', "
+        "'2025-01-04 09:59:00', 'ab12', 5)"
+    )
+    sql(
+        "INSERT INTO agent_state (agent_id, state, reason, changed_at, task_id) "
+        "VALUES ('agent1', 'ready', NULL, '2025-01-04 09:00:00', 1)"
+    )
+    sql(
+        "INSERT INTO task_message (task_id, sender, agent_id, body, created_at) VALUES "
+        "(1, 'customer', NULL, 'Hello?', '2025-01-04 09:59:30'), "
+        "(1, 'agent', 'agent1', 'Hi!', '2025-01-04 10:00:10')"
+    )
+
+
+def check_0002(db):
+    task = db.execute_sql(
+        "SELECT medium, identity_value, status, agent_id, offer_number, activity_id, "
+        "customer_token, version FROM task"
+    ).fetchall()
+    assert task == [("chat", "visitor-7", "active", "agent1", 2, 1, "ab12", 5)]
+    state = db.execute_sql("SELECT agent_id, state, task_id FROM agent_state").fetchall()
+    assert state == [("agent1", "ready", 1)]
+    messages = db.execute_sql("SELECT sender, body FROM task_message ORDER BY id").fetchall()
+    assert messages == [("customer", "Hello?"), ("agent", "Hi!")]
+
+
+def check_0005(db):
+    """Every agent there was stays an ordinary agent; the role can be given."""
+    agent = Agent.get_by_id("agent1")
+    assert (agent.name, agent.locale, agent.role) == ("Agent One", "nl", "agent")
+
+
+# (migration, what to add once it has run, what must hold at the newest schema)
+STEPS = [
+    ("0001_initial", fill_0001, check_0001),
+    ("0002_tasks", fill_0002, check_0002),
+    ("0005_agent_role", None, check_0005),
+]
+
+
+def migration_names():
+    return sorted(
+        name[:-3] for name in os.listdir(MIGRATIONS) if name[:4].isdigit() and name.endswith(".py")
+    )
+
+
+def test_every_migration_has_an_upgrade_step():
+    assert [name for name, _, _ in STEPS] == migration_names()
+
+
+def test_O6_the_first_schema_filled_then_upgraded_to_the_newest_loses_nothing(tmp_path):
+    db = pw.SqliteDatabase(str(tmp_path / "old.sqlite3"), pragmas={"foreign_keys": 1})
+    runner = Runner(db, directory=MIGRATIONS)
+    runner.up(target=STEPS[0][0])  # the first schema only
+    assert [m.name for m in runner.status() if m.applied] == [STEPS[0][0]]
+    for name, fill, _ in STEPS:
+        runner.up(target=name)
+        if fill is not None:
+            with db.atomic():
+                fill(db)
+    assert [m.name for m in runner.status() if not m.applied] == []
+    with db.bind_ctx(MODELS):  # the newest models read the upgraded database
+        for _, _, check in STEPS:
+            check(db)
+    db.close()
