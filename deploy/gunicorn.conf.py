@@ -10,7 +10,7 @@ import signal
 import tempfile
 import threading
 
-wsgi_app = "server:create_app()"
+wsgi_app = "server.wsgi:app"  # the app, its settings and migrations checked (O4)
 
 bind = [
     os.environ.get(

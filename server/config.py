@@ -151,3 +151,15 @@ def _validate_production(settings):
             raise ConfigError(f"{name} is not set (required {where})")
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"{name} is not an http(s) URL: {url!r}")
+    # /metrics is served only with this bearer token: outside development it must exist, so
+    # the metrics are neither public nor silently missing.
+    token = settings.get("METRICS_TOKEN")
+    if not token:
+        raise ConfigError(f"METRICS_TOKEN is not set (required {where}, for /metrics)")
+    if len(token) < MIN_INTEGRATION_KEY_LENGTH:
+        raise ConfigError(
+            f"METRICS_TOKEN is too short ({len(token)} characters; "
+            f"at least {MIN_INTEGRATION_KEY_LENGTH} {where})"
+        )
+    if settings.get("LOG_FORMAT") not in (None, "", "json", "text"):
+        raise ConfigError(f"LOG_FORMAT is neither json nor text: {settings['LOG_FORMAT']!r}")

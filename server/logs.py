@@ -114,8 +114,9 @@ def init_app(app):
     from flask import g, request
 
     if not app.testing:
-        development = str(app.config.get("ENV") or "").lower() == "development"
-        kind = app.config.get("LOG_FORMAT") or ("text" if development else "json")
+        from server.config import is_development
+
+        kind = app.config.get("LOG_FORMAT") or ("text" if is_development(app.config) else "json")
         configure(kind, app.config.get("LOG_LEVEL") or "INFO")
 
     @app.before_request

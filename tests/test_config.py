@@ -34,6 +34,7 @@ def production(tmp_path, redis_url, **settings):
         "SECRET_KEY": STRONG_SECRET,
         "PUBLIC_URL": "https://desk.example.com",
         "FINESSE_URL": "https://finesse.example.com",
+        "METRICS_TOKEN": "m" * 24,
         "REDIS_URL": redis_url,
         "DATABASE_URL": f"sqlite:///{tmp_path}/production.sqlite3",
     }
@@ -85,6 +86,7 @@ PRODUCTION = {
     "SECRET_KEY": STRONG_SECRET,
     "PUBLIC_URL": "https://desk.example.com",
     "FINESSE_URL": "https://finesse.example.com",
+    "METRICS_TOKEN": "m" * 24,
     "REDIS_URL": "redis://redis.internal:6379/0",
 }
 
@@ -98,6 +100,8 @@ PRODUCTION = {
         ("INTEGRATION_KEY", "dev-integration-key", "INTEGRATION_KEY is the development key"),
         ("INTEGRATION_KEY", "abc", "INTEGRATION_KEY is too short (3 characters"),
         ("MOCK_FINESSE", True, "MOCK_FINESSE is on"),
+        ("METRICS_TOKEN", None, "METRICS_TOKEN is not set (required outside development"),
+        ("METRICS_TOKEN", "abc", "METRICS_TOKEN is too short (3 characters"),
         ("FINESSE_URL", None, "FINESSE_URL is not set (required outside development)"),
         ("FINESSE_URL", "finesse.example.com", "FINESSE_URL is not an http(s) URL"),
         ("PUBLIC_URL", None, "PUBLIC_URL is not set (required outside development)"),

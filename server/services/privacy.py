@@ -15,6 +15,7 @@ from server.models import (
     Change,
     Comment,
     Customer,
+    CustomerWord,
     Request,
     Tag,
     Task,
@@ -116,6 +117,8 @@ def erase(agent, customer_id):
             .where(Change.id.in_(_changes_about(customer.id, request_ids, activity_ids, Change.id)))
             .execute()
         )
+        # Search no longer finds the person by name, address or number (C12's words).
+        CustomerWord.delete().where(CustomerWord.customer == customer.id).execute()
         # Agents' Open and Recent lists forget the person.
         WorkspaceEntry.delete().where(WorkspaceEntry.customer == customer.id).execute()
         result = Erasure(

@@ -90,6 +90,8 @@ def test_O6_export_has_the_complete_record(admin, customer):
 
 def test_O6_erase_removes_the_person_keeps_the_statistics_and_is_logged(admin, customer, db):
     before = admin.get(f"/api/v1/customers/{customer['id']}/export").get_json()
+    found = admin.get("/api/v1/customers", query_string={"q": "Sanne"}).get_json()["items"]
+    assert customer["id"] in [c["id"] for c in found]  # search finds the person, for now
 
     response = admin.post(f"/api/v1/customers/{customer['id']}/erase")
     assert response.status_code == 200, response.get_json()
@@ -119,6 +121,10 @@ def test_O6_erase_removes_the_person_keeps_the_statistics_and_is_logged(admin, c
     assert Request.select().where(Request.title != "").count() == 0
     assert Activity.select().where(Activity.identity_value.is_null(False)).count() == 0
     assert Change.select().count() == len(after["changes"])
+    # Search no longer finds the person.
+    for query in ("Sanne", "sanne@example.nl", "0201234567"):
+        found = admin.get("/api/v1/customers", query_string={"q": query}).get_json()["items"]
+        assert [c["id"] for c in found if c["id"] == customer["id"]] == [], query
 
 
 def test_O6_the_command_line_exports_and_erases(app, customer, db):

@@ -127,6 +127,12 @@ def check_0002(db):
     assert messages == [("customer", "Hello?"), ("agent", "Hi!")]
 
 
+def check_0003(db):
+    """The customer there was before search words is found by them."""
+    words = {w for (w,) in db.execute_sql("SELECT word FROM customer_word WHERE customer_id = 1")}
+    assert {"sanne", "vries"} <= words, words
+
+
 def check_0005(db):
     """Every agent there was stays an ordinary agent; the role can be given."""
     agent = Agent.get_by_id("agent1")
@@ -137,6 +143,7 @@ def check_0005(db):
 STEPS = [
     ("0001_initial", fill_0001, check_0001),
     ("0002_tasks", fill_0002, check_0002),
+    ("0003_search_words", None, check_0003),
     ("0005_agent_role", None, check_0005),
 ]
 
