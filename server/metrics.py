@@ -29,6 +29,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
 
+# In multiprocess mode every metric writes to a file in this directory from import on: a
+# process started with the setting (a flask command, a worker) must not fail for want of it.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 PREFIX = "contextdesk"
 COUNTS_KEY = "context-desk:metrics:counts"  # a Redis hash: "family:label" -> count
 
