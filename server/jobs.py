@@ -191,9 +191,11 @@ class AppWorkerMixin:
         super().bootstrap(*args, **kwargs)
         if logs.is_configured():
             # RQ gives its logger a plain-text handler of its own: its lines go through ours.
-            rq_log = logging.getLogger("rq.worker")
-            for handler in list(rq_log.handlers):
-                rq_log.removeHandler(handler)
+            for name in ("rq.worker", "rq.job"):
+                rq_log = logging.getLogger(name)
+                for handler in list(rq_log.handlers):
+                    rq_log.removeHandler(handler)
+                rq_log.propagate = True
 
     @property
     def dequeue_timeout(self):

@@ -17,7 +17,7 @@ def test_C12_migration_0003_indexes_existing_known_customers(tmp_path):
         "'2026-01-01', '2026-01-01'), "
         "('', '', NULL, '+31201234567', '{}', 0, 1, '2026-01-01', '2026-01-01')"
     )
-    assert runner.up() == ["0003_search_words"]
+    assert runner.up("0003_search_words") == ["0003_search_words"]
     words = db.execute_sql('SELECT "word", "customer_id" FROM "customer_word"').fetchall()
     assert {customer for _, customer in words} == {1}  # the unknown caller has none
     assert {"elodie", "moreau", "example.fr", "+33155550102", "155550102"} <= {

@@ -10,7 +10,7 @@ import time
 import pytest
 from rq.job import Job, JobStatus
 
-from server import jobs
+from server import heartbeat, jobs
 from server.clock import now
 from server.models import AgentState, Change, Customer, Request, Task, database
 from server.services import offers
@@ -147,6 +147,8 @@ def test_D5_real_worker_times_an_offer_out_after_its_seconds(app, db, real_worke
     real_worker(OFFER_TIMEOUT="2")
     app.config["OFFER_TIMEOUT"] = 2
     try:
+        # The worker's loop turns (its heartbeat): what is timed is the job, not its start-up.
+        wait_until(lambda: heartbeat.live_workers(app.extensions["redis"].client), 30)
         agent = sign_in("agent1")
         with app.app_context():
             offers.set_state(agent.id, "ready")
