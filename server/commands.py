@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from server import config
+from server import accounts_commands, config
 from server.extensions import migrate, redis_client
 from server.jobs import failed_jobs_command
 from server.models import database
@@ -18,6 +18,7 @@ def init_app(app):
     app.cli.add_command(create_agent_command)
     app.cli.add_command(failed_jobs_command)
     init_operations(app)
+    accounts_commands.init_app(app)
 
 
 @click.command("migrate")

@@ -31,6 +31,8 @@ class Agent(BaseModel):
     locale = pw.CharField(max_length=20, default="en")
     created_at = pw.DateTimeField(default=now)
     role = pw.CharField(max_length=10, default="agent")  # agent | admin (O6: data requests)
+    # Set by `agents disable`: no sign-in, and every session of the agent ends.
+    disabled_at = pw.DateTimeField(null=True)
 
 
 class Customer(BaseModel):
@@ -229,6 +231,15 @@ class TaskMessage(BaseModel):
         indexes = ((("task", "id"), False),)
 
 
+class IntegrationKey(BaseModel):
+    """A named key another system queues calls and emails with (D9); only its hash is kept."""
+
+    name = pw.CharField(max_length=100, unique=True)
+    key_hash = pw.CharField(max_length=64, unique=True)  # SHA-256 of the key, hex
+    created_at = pw.DateTimeField(default=now)
+    revoked_at = pw.DateTimeField(null=True)
+
+
 MODELS = [
     Agent,
     Customer,
@@ -242,4 +253,5 @@ MODELS = [
     Task,
     AgentState,
     TaskMessage,
+    IntegrationKey,
 ]

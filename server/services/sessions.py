@@ -22,6 +22,7 @@ from server.models import Agent
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "context-desk:session:"
+AGENT_SESSIONS_KEY = "context-desk:agent-sessions:"  # a set of each agent's session ids
 VERDICT_KEY = "context-desk:finesse-verdict:"
 
 
@@ -65,6 +66,8 @@ class Sessions:
         agent = Agent.get_or_none(Agent.id == agent_id)
         if agent is None:
             agent = Agent.create(id=agent_id, name=agent_id, source="finesse")
+        if agent.disabled_at is not None:
+            raise Unauthorized("This account has been disabled.")
         return agent
 
     def _ask_finesse(self, agent_id, authorization):
@@ -87,6 +90,7 @@ class Sessions:
         agent = Agent.get_or_none((Agent.id == username) & (Agent.source == "local"))
         if (
             agent is None
+            or agent.disabled_at is not None
             or not agent.password_hash
             or not check_password_hash(agent.password_hash, password)
         ):
@@ -98,7 +102,13 @@ class Sessions:
     def issue(self, agent):
         """A signed, expiring bearer token for the agent, revocable through Redis."""
         session_id = secrets.token_urlsafe(24)
-        self.redis.set(SESSION_KEY + session_id, agent.id, ex=self.ttl)
+        index = AGENT_SESSIONS_KEY + agent.id
+        pipe = self.redis.pipeline()
+        pipe.set(SESSION_KEY + session_id, agent.id, ex=self.ttl)
+        # Which sessions an agent has, so disabling it ends them all (sockets included).
+        pipe.sadd(index, session_id)
+        pipe.expire(index, self.ttl)
+        pipe.execute()
         token = self.serializer.dumps({"sid": session_id, "agent": agent.id})
         expires_at = now().replace(microsecond=0) + datetime.timedelta(seconds=self.ttl)
         return token, expires_at
@@ -115,10 +125,21 @@ class Sessions:
         agent = Agent.get_or_none(Agent.id == payload["agent"])
         if agent is None:
             raise Unauthorized("The session's agent no longer exists.")
+        if agent.disabled_at is not None:
+            # Disabling an agent ends its sessions: each is refused from its next request on.
+            self.end(payload["sid"])
+            raise Unauthorized("This account has been disabled.")
         return agent, payload["sid"]
 
     def end(self, session_id):
         self.redis.delete(SESSION_KEY + session_id)
+
+    def end_all(self, agent_id):
+        """End every session of the agent (its sockets close at the hub's next tick)."""
+        index = AGENT_SESSIONS_KEY + agent_id
+        session_ids = [sid.decode() for sid in self.redis.smembers(index)]
+        self.redis.delete(index, *(SESSION_KEY + sid for sid in session_ids))
+        return len(session_ids)
 
 
 def create_local_agent(username, password, name=None):
