@@ -63,7 +63,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from server import api, gadget, health, monitoring, realtime, widget
+    from server import api, desk, gadget, health, monitoring, realtime, widget
     from server.harness import bp as harness_bp
 
     app.register_blueprint(api.bp)
@@ -72,6 +72,7 @@ def register_blueprints(app):
     gadget.init_app(app)
     realtime.init_app(app)
     widget.init_app(app)
+    desk.init_app(app)
     if config.is_development(app.config) and app.config["MOCK_FINESSE"]:
         app.register_blueprint(harness_bp)
 

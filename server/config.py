@@ -37,6 +37,8 @@ DEFAULTS = {
     "PREFILL_FROM": "",
     "INTEGRATION_KEY": None,  # None: POST /api/v1/tasks refuses every key
     "SESSION_RATE_LIMIT": "20 per minute",  # sign-in attempts per address and user name
+    "CHAT_RATE_LIMIT": "10 per hour",  # chats a visitor's address may start (the chat widget)
+    "CHAT_MESSAGE_RATE_LIMIT": "60 per minute",  # messages a visitor's address may send
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25},
     "METRICS_TOKEN": None,  # None: /metrics is not served

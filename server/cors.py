@@ -36,6 +36,10 @@ HTMX_RESPONSE_HEADERS = [
     "HX-Trigger-After-Swap",
 ]
 PREFLIGHT_MAX_AGE = 600
+# The customer chat widget runs on any website: its API and its panel answer every origin.
+# Safe, because nothing there rides on cookies: the visitor's per-chat token is sent
+# explicitly, and it reaches only its own chat (O5).
+PUBLIC_PATHS = (r"/api/v1/chats", r"/api/v1/chats/*", r"/chat/*")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
@@ -97,4 +101,15 @@ def init_app(app):
         "supports_credentials": False,  # every call carries `Authorization: Bearer`, no cookies
         "max_age": PREFLIGHT_MAX_AGE,
     }
-    CORS(app, resources={path: options for path in CROSS_ORIGIN_PATHS})
+    public = {
+        "origins": "*",
+        "send_wildcard": True,  # "*", not the caller's origin: the answer is the same for all
+        "methods": ["GET", "POST"],
+        "allow_headers": ["Authorization", "Content-Type", "Accept", "Accept-Language"],
+        "supports_credentials": False,
+        "max_age": PREFLIGHT_MAX_AGE,
+    }
+    resources = {path: options for path in CROSS_ORIGIN_PATHS}
+    # flask-cors tries the longest pattern first, so these win over "/api/*".
+    resources.update({path: public for path in PUBLIC_PATHS})
+    CORS(app, resources=resources)

@@ -176,6 +176,7 @@ class Task(BaseModel):
     identity_value = pw.CharField(max_length=TEXT_LIMIT, null=True)
     subject = pw.CharField(max_length=TEXT_LIMIT, default="")
     body = pw.TextField(default="")
+    contact_name = pw.CharField(max_length=TEXT_LIMIT, default="")  # as the customer gave it
     status = pw.CharField(max_length=10, default="queued")  # queued | offered | active | ended
     agent = pw.ForeignKeyField(Agent, null=True, on_delete="SET NULL")
     offer_number = pw.IntegerField(default=0)

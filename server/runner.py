@@ -71,7 +71,8 @@ def print_urls(public, env, settings, embedded):
     lines = [
         "",
         "Context Desk is running" + (" (development)." if embedded is not None else "."),
-        f"  Widget (Care)    {public}/widget/",
+        f"  Care Desktop     {public}/desk/",
+        f"  Widget           {public}/widget/",
     ]
     if settings["MOCK_FINESSE"]:
         lines.append(f"  Finesse harness  {public}/harness/")

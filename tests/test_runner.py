@@ -115,7 +115,7 @@ def test_O1_a_second_run_on_the_same_instance_refuses_and_the_first_keeps_servin
 def test_O4_make_run_prints_the_demo_sign_in_and_the_development_integration_key(tmp_path, runs):
     run = runs(tmp_path / "instance").wait_serving()
     out = run.output()
-    assert f"Widget (Care)    {run.url}/widget/" in out
+    assert f"Care Desktop     {run.url}/desk/" in out
     assert "Demo sign-in     agent1 / password1, agent2 / password2, agent3 / password3" in out
     assert "Integration key  dev-integration-key" in out
     assert run.sign_in() == 201

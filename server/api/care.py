@@ -63,7 +63,9 @@ def chat_caller(task_id):
 def create_task():
     require_integration_key()
     data = load_body(TaskIn)
-    created = tasks.create_task(data["medium"], data["identity"], data["subject"], data["body"])
+    created = tasks.create_task(
+        data["medium"], data["identity"], data["subject"], data["body"], data["name"]
+    )
     return {**dump(TaskOut, created.task), "chat_token": created.chat_token}, 201
 
 

@@ -2,7 +2,10 @@
 
 A browser connects with `?token=<session token>` from an allowed Origin, says which records
 it has on screen (`watch`/`unwatch`) and when its agent types (`typing`), and receives
-`changed`, `presence`, `interaction`, `offer`, `state` and `message` events as JSON.
+`changed`, `presence`, `interaction`, `offer`, `state`, `message` and `queue` events as JSON.
+
+A customer's chat widget connects with `?chat=<task id>&token=<chat token>` from any website:
+it only listens, and hears the `message` and `chat` events of its own chat (D9, O5).
 """
 
 import socket
@@ -16,6 +19,8 @@ from server.errors import Problem
 from server.extensions import redis_client, sock
 from server.models import database
 from server.realtime.hub import Hub
+from server.realtime.protocol import customer_key
+from server.services import chats
 from server.services.sessions import Unauthorized
 
 bp = Blueprint("realtime", __name__)
@@ -42,6 +47,13 @@ def hub():
 def admit():
     """Only an agent's page from an allowed origin may open a socket: 403 / 401 before the
     upgrade, so a page elsewhere cannot ride on an agent's token (cross-site WebSocket hijack)."""
+    if request.args.get("chat"):
+        # A visitor's chat widget, on any website: the token is no cookie a page elsewhere
+        # could ride on, so no Origin check; it reaches its own chat's events only.
+        g.chat_task = chats.customer_chat(request.args["chat"], request.args.get("token")).id
+        _let_go_of_the_database()
+        return
+    g.chat_task = None
     # The same origins as the API's CORS: the Finesse desktop host(s) and the service's own.
     if not cors.is_allowed(request.headers.get("Origin")):
         raise Problem(
@@ -53,6 +65,10 @@ def admit():
     if not token:
         raise Unauthorized("Connect with ?token=<session token>.")
     g.agent, g.session_id = sessions().agent_for(token)
+    _let_go_of_the_database()
+
+
+def _let_go_of_the_database():
     # A socket lives for hours: it must not hold a pooled database connection all that time.
     if g.pop("opened_database", False) and not database.is_closed():
         database.close()
@@ -61,10 +77,12 @@ def admit():
 @sock.route("/ws", bp=bp)
 def live(ws):
     """Pass browser messages to the hub and queued events to the browser, until it goes."""
-    agent = g.agent
-    connection = hub().connect(
-        agent.id, agent.name, g.session_id, wake=ws.event, cut_off=lambda: _shut(ws)
-    )
+    customer = g.chat_task is not None
+    if customer:
+        holder, name, session_id = customer_key(g.chat_task), "customer", None
+    else:
+        holder, name, session_id = g.agent.id, g.agent.name, g.session_id
+    connection = hub().connect(holder, name, session_id, wake=ws.event, cut_off=lambda: _shut(ws))
     try:
         metrics.SOCKETS_OPEN.inc()
         while ws.connected and not connection.closed:
@@ -72,7 +90,8 @@ def live(ws):
             # each queued event; receive(timeout=0) clears it once nothing is left to read.
             ws.event.wait(IDLE_WAIT)
             while (text := ws.receive(timeout=0)) is not None:
-                hub().receive(connection, text)
+                if not customer:  # a visitor's socket only listens
+                    hub().receive(connection, text)
             for message in connection.take():
                 ws.send(message)
     except (ConnectionClosed, OSError):

@@ -4,6 +4,14 @@ process's sockets an event goes to (C3, API.md "Live events")."""
 import json
 
 KINDS = ("customer", "request", "activity")
+
+
+def customer_key(task_id):
+    """Where a customer's chat socket is filed among the sockets: a tuple, so that no agent id
+    (a string from a browser or from Finesse) can ever equal it (O5)."""
+    return ("chat", str(task_id))
+
+
 CLIENT_TYPES = ("watch", "unwatch", "typing")
 MAX_ID = 40
 MAX_FIELD = 60
@@ -45,11 +53,24 @@ def recipients(event, watchers, by_agent):
     not to the agent who made the change; `journey` (a new entry that edits no record on
     screen) to the customer's watchers; `presence` to the customer's watchers, each without
     themselves in the list; an event addressed to an agent with `"to"` (`interaction`, `offer`,
-    `state`, `message`) only to that agent's sockets.
+    `state`, `message`) only to that agent's sockets; one addressed `"to_chat": task id` only
+    to that chat's customer (D9, O5); `queue` (no content: "reload the queue") to every agent's
+    socket, since every agent may see the queue (D2).
     """
     if event.get("to"):
         return [(connection, event) for connection in by_agent.get(event["to"], ())]
+    if event.get("to_chat"):
+        return [
+            (connection, event) for connection in by_agent.get(customer_key(event["to_chat"]), ())
+        ]
     kind = event.get("type")
+    if kind == "queue":
+        return [
+            (connection, event)
+            for holder, connections in by_agent.items()
+            if isinstance(holder, str)  # agents only, not customers' chat sockets
+            for connection in connections
+        ]
     if kind == "changed":
         key = (event.get("kind"), str(event.get("id")))
         return [

@@ -17,6 +17,10 @@ class TaskIn(Input):
     identity = fields.Nested(IdentitySchema, required=True)
     subject = Text(load_default="")
     body = Text(load_default="")
+    name = Text(
+        load_default="",
+        metadata={"description": "The customer's name as they gave it (shown in the queue)."},
+    )
 
     @validates_schema
     def one_identity(self, data, **kwargs):
@@ -33,6 +37,7 @@ class TaskOut(Schema):
     identity = fields.Method("identity_of")
     subject = fields.String()
     body = fields.String()
+    name = fields.String(attribute="contact_name")
     agent = fields.String(attribute="agent_id", allow_none=True)
     activity_id = Id(attribute="activity_id", allow_none=True)
     queued_at = UtcDateTime()

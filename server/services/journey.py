@@ -3,7 +3,7 @@
 import datetime
 
 from server.errors import Invalid, NotFound
-from server.models import Activity, Change, Customer, Request
+from server.models import Activity, Change, Customer, Request, Task, TaskMessage
 from server.services.activities import tags_of
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.read_models import ActivityView, JourneyItem
@@ -24,6 +24,7 @@ SHOWN_ACTIVITY = (
     Activity.version,
 )
 SHOWN_REQUEST = (Request.id, Request.customer, Request.title, Request.status, Request.version)
+TRANSCRIPT_SHOWN = 200  # messages of one chat in the journey (a longer chat shows its start)
 
 
 def journey(customer_id, cursor=None, limit=20):
@@ -54,6 +55,9 @@ def journey(customer_id, cursor=None, limit=20):
     )
     requests = _by_id(Request, {row.request_id for row in rows if row.request_id}, SHOWN_REQUEST)
     tags = tags_of(list(activities))
+    transcripts = transcripts_of(
+        [activity.id for activity in activities.values() if activity.medium == "chat"]
+    )
     items = [
         JourneyItem(
             change=row,
@@ -63,11 +67,32 @@ def journey(customer_id, cursor=None, limit=20):
                 else None
             ),
             request=requests.get(row.request_id),
+            transcript=tuple(transcripts.get(row.activity_id, ()))
+            if row.kind == "activity" and row.action == "started"
+            else (),
         )
         for row in rows
     ]
     next_cursor = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if more else None
     return Page(items, next_cursor)
+
+
+def transcripts_of(activity_ids, limit=TRANSCRIPT_SHOWN):
+    """{activity id: its chat's messages, oldest first} for Care Desktop chats (D1, D9)."""
+    if not activity_ids:
+        return {}
+    found = {}
+    rows = (
+        TaskMessage.select(TaskMessage, Task.activity)
+        .join(Task)
+        .where(Task.activity.in_(activity_ids))
+        .order_by(TaskMessage.id)
+    )
+    for message in rows:
+        kept = found.setdefault(message.task.activity_id, [])
+        if len(kept) < limit:
+            kept.append(message)
+    return found
 
 
 def _by_id(model, record_ids, columns):

@@ -46,6 +46,13 @@ def timeout_job_id(task_id, offer_number):
     return f"offer-timeout-{task_id}-{offer_number}"
 
 
+def queue_changed(outbox):
+    """Tell every agent's desk that the queue changed (a task queued, offered, taken or back),
+    once per transaction: the desk reloads its Queue list, which has no event of its own."""
+    if not any(event.get("type") == "queue" for event in outbox.events):
+        outbox.add({"type": "queue"})
+
+
 def offer_timeout():
     """Seconds an agent has to accept an offer (OFFER_TIMEOUT, 15 by default)."""
     return current_app.config["OFFER_TIMEOUT"]
@@ -148,6 +155,7 @@ def _offer(task, agent_id):
                 raise _Lost
             offered = Task.get_by_id(task.id)
             outbox.count("offers", "made")
+            queue_changed(outbox)
             outbox.add(
                 {
                     "type": "offer",
@@ -211,6 +219,7 @@ def time_out(task_id, offer_number):
         outbox.add(
             {"type": "state", "to": task.agent_id, "state": "not_ready", "reason": "offer_timeout"}
         )
+        queue_changed(outbox)
     dispatch()  # the task goes to the next Ready agent (D5)
     return TIMED_OUT
 
@@ -242,6 +251,8 @@ def let_go(task_id, agent_id):
     )
     if released:
         release(task_id, agent_id)
+        with unit_of_work() as outbox:  # nested: the caller's transaction and outbox
+            queue_changed(outbox)
     return released
 
 

@@ -116,6 +116,8 @@ class JourneyItem:
     change: object
     activity: ActivityView | None
     request: object
+    # A chat's messages (D1: the transcript is kept with its activity), on its "started" entry.
+    transcript: tuple = ()
 
     @property
     def tags(self):

@@ -35,18 +35,20 @@ def source_id(task):
 # Queueing (D9)
 
 
-def create_task(medium, identity, subject="", body=""):
+def create_task(medium, identity, subject="", body="", contact_name=""):
     """Queue a chat, call or email from an integration; a chat gets its customer's token.
 
     Returns (task, token): `token` (None for calls and emails) is what the customer's chat
-    widget sends to post and read messages; only its hash is kept.
+    widget sends to post and read messages; only its hash is kept. `contact_name` is the name
+    the customer gave (the chat widget asks it), shown in the queue until the customer is known.
     """
     kind, _, raw = ids.normalise(identity)
     token = secrets.token_urlsafe(32) if medium == "chat" else None
     at = now()
-    with unit_of_work():
+    with unit_of_work() as outbox:
         task = Task.create(
             medium=medium,
+            contact_name=contact_name or "",
             identity_kind=kind,
             identity_value=raw,
             subject=subject,
@@ -55,6 +57,7 @@ def create_task(medium, identity, subject="", body=""):
             queued_at=at,
             customer_token=_token_hash(token) if token else None,
         )
+        offers.queue_changed(outbox)
     offers.dispatch()
     return CreatedTask(Task.get_by_id(task.id), token)
 
@@ -153,6 +156,7 @@ def accept(agent_id, task_id, offer_number=None):
                 outbox.cancel(offers.timeout_job_id(task.id, task.offer_number))
                 outbox.count("offers", "accepted")
             offers.hold(task.id, agent_id)
+            offers.queue_changed(outbox)
             interaction = interactions.register(
                 agent_id,
                 task.medium,
@@ -161,6 +165,16 @@ def accept(agent_id, task_id, offer_number=None):
                 task.subject,
             )
             Task.update(activity=interaction.activity.id).where(Task.id == task.id).execute()
+            if task.medium == "chat":
+                # The customer's chat widget says that an agent has joined (D9).
+                outbox.add(
+                    {
+                        "type": "chat",
+                        "to_chat": str(task.id),
+                        "state": "active",
+                        "at": offers.iso(at),
+                    }
+                )
     except pw.IntegrityError:
         raise Conflict(
             "You are already handling a conversation; end it first (D4).",
@@ -190,7 +204,7 @@ def end(agent_id, task_id):
         raise Forbidden("This task is not yours to end.")
     if task.status == "active":
         at = now()
-        with unit_of_work():
+        with unit_of_work() as outbox:
             (
                 Task.update(status="ended", ended_at=at, version=Task.version + 1)
                 .where((Task.id == task.id) & (Task.status == "active"))
@@ -198,6 +212,15 @@ def end(agent_id, task_id):
             )
             offers.release(task.id, agent_id)
             interactions.end(agent_id, source_id(task))
+            if task.medium == "chat":
+                outbox.add(
+                    {
+                        "type": "chat",
+                        "to_chat": str(task.id),
+                        "state": "ended",
+                        "at": offers.iso(at),
+                    }
+                )
         offers.dispatch()
     return Task.get_by_id(task.id)
 
@@ -226,20 +249,19 @@ def post_message(task_id, body, agent_id=None):
         if task.activity_id is not None:
             # A message is an update of the activity: the request's 5 days start again (D6).
             requests_service.touch(task.activity.request_id, at)
+        said = {
+            "id": str(message.id),
+            "sender": message.sender,
+            "body": body,
+            "created_at": offers.iso(at),
+        }
         if task.agent_id is not None and task.status == "active":
             outbox.add(
-                {
-                    "type": "message",
-                    "to": task.agent_id,
-                    "task": str(task.id),
-                    "message": {
-                        "id": str(message.id),
-                        "sender": message.sender,
-                        "body": body,
-                        "created_at": offers.iso(at),
-                    },
-                }
+                {"type": "message", "to": task.agent_id, "task": str(task.id), "message": said}
             )
+        # The customer's own socket hears every message of the chat, theirs included (their
+        # other tabs), and nothing else (O5).
+        outbox.add({"type": "message", "to_chat": str(task.id), "message": said})
     return message
 
 

@@ -26,8 +26,8 @@ def init_app(app):
     i18n.init_app(app)
     app.jinja_env.globals.update(present=present, widget_url=widget_url, limits=LIMITS)
     app.register_blueprint(bp)
-    # The service's front door is the standalone widget (the Care Desktop's own page).
-    app.add_url_rule("/", "index", lambda: redirect(url_for("widget.page")))
+    # The service's front door is the Care Desktop (which has the widget in it).
+    app.add_url_rule("/", "index", lambda: redirect(url_for("desk.page")))
     # Browsers ask every top-level page's origin for /favicon.ico; answer, not a 404.
     app.add_url_rule(
         "/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"))

@@ -266,7 +266,7 @@ def test_D8_add_request_and_D7_move_the_interaction(agent, customer_call):
     )
 
 
-def test_O1_the_front_door_leads_to_the_standalone_widget(client):
+def test_O1_the_front_door_leads_to_the_care_desktop(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/widget/")
+    assert response.headers["Location"].endswith("/desk/")

@@ -15,6 +15,7 @@ ROOT = i18n.ROOT
 # validation messages it shares with the API, and its templates.
 METHODS = [
     ("server/widget/**.py", "python"),
+    ("server/desk/**.py", "python"),
     ("server/labels.py", "python"),
     ("server/schemas/**.py", "python"),
     ("gadget/templates/**.html", "jinja2"),
