@@ -1,7 +1,8 @@
 """D1–D5 and D9 in Chromium, as people would do it: a customer starts a chat with the chat
 widget on a website; agent 1 (Ready) is offered it, lets the offer run out and turns Not Ready;
-agent 2 is offered it next, accepts, and they talk both ways; agent 2 tags the activity and
-ends the chat; the transcript and the tag are in the journey; agent 1 cannot read the chat."""
+agent 2 is offered it next, accepts, and they talk both ways; agent 2 tags the activity,
+adds a request and moves the chat to it, and ends the chat; the transcript
+and the tag are in the journey; agent 1 cannot read the chat."""
 
 import pytest
 from playwright.sync_api import expect
@@ -17,7 +18,17 @@ def status_of(desk_page):
     return desk_page.page.get_by_role("combobox", name="Status")
 
 
-def test_D5_D9_two_agents_and_a_customer_chat(app, desk, desk_agents, short_offers, new_page):
+def test_D5_D9_two_agents_and_a_customer_chat(
+    app, desk, desk_agents, desk_sign_in, short_offers, new_page
+):
+    # Ann is a customer already, with an open request.
+    ann = desk_sign_in("care2").post(
+        "/api/v1/customers", json={"name": "Ann Visitor", "email": "ann@example.org"}
+    )
+    desk_sign_in("care2").post(
+        f"/api/v1/customers/{ann.get_json()['id']}/requests",
+        json={"title": "Earlier order", "description": ""},
+    )
     one = desk().open().sign_in("care1", desk_agents["care1"])
     two = desk().open().sign_in("care2", desk_agents["care2"])
     expect(one.page.get_by_text("Signed in as Care agent 1")).to_be_visible()
@@ -79,6 +90,15 @@ def test_D5_D9_two_agents_and_a_customer_chat(app, desk, desk_agents, short_offe
     tag.fill("parcel")
     tag.press("Enter")
     expect(two.page.locator("#cd-tag-list")).to_contain_text("parcel")
+
+    # The chat joined Ann's open request (C1b); a request for the lost parcel is added (D8)
+    # and the chat moves to it (D7), in the widget beside the pane.
+    expect(two.page.locator("#cd-request-title")).to_have_value("Earlier order")
+    two.page.locator("#cd-add-request summary").click()
+    two.page.locator("#cd-new-request-title").fill("Lost parcel")
+    two.page.locator("#cd-add-request button[type=submit]").click()
+    expect(two.page.locator("#cd-request-title")).to_have_value("Lost parcel")
+    expect(two.page.locator("#cd-journey-list")).to_contain_text("Lost parcel")
     two.page.get_by_role("button", name="End", exact=True).click()
     expect(site.get_by_text("The chat has ended.")).to_be_visible()
     expect(site.get_by_role("button", name="Send")).to_be_disabled()
