@@ -53,6 +53,7 @@ def desk_messages():
         "newTask": _("New task"),
         "secondsLeft": _("%(count)s seconds left to accept", count="{count}"),
         "you": _("You"),
+        "typing": _("The customer is typing…"),
         "customer": _("Customer"),
         "waited": _("Waiting %(time)s", time="{time}"),
         "failed": _("Something went wrong on our side. Try again in a moment."),

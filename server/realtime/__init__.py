@@ -8,7 +8,10 @@ A customer's chat widget connects with `?chat=<task id>&token=<chat token>` from
 it only listens, and hears the `message` and `chat` events of its own chat (D9, O5).
 """
 
+import json
+import logging
 import socket
+import time
 
 from flask import Blueprint, current_app, g, request
 from simple_websocket import ConnectionClosed
@@ -25,7 +28,10 @@ from server.services.sessions import Unauthorized
 
 bp = Blueprint("realtime", __name__)
 
+log = logging.getLogger(__name__)
+
 IDLE_WAIT = 30  # seconds; the loop wakes sooner for every message in or out
+TYPING_EVERY = 1.0  # seconds: a visitor's "typing" reaches the agent at most this often
 MAX_MESSAGE = 16 * 1024  # bytes a browser message may have (ours are a few dozen)
 
 
@@ -90,8 +96,10 @@ def live(ws):
             # each queued event; receive(timeout=0) clears it once nothing is left to read.
             ws.event.wait(IDLE_WAIT)
             while (text := ws.receive(timeout=0)) is not None:
-                if not customer:  # a visitor's socket only listens
+                if not customer:
                     hub().receive(connection, text)
+                else:  # a visitor's socket only says that the visitor is typing
+                    _visitor_typing(connection, text, g.chat_task)
             for message in connection.take():
                 ws.send(message)
     except (ConnectionClosed, OSError):
@@ -104,6 +112,24 @@ def live(ws):
             ws.close(connection.close_code, "The server is restarting; connect again.")
         except (ConnectionClosed, OSError):
             pass
+
+
+def _visitor_typing(connection, text, task_id):
+    try:
+        said = json.loads(text)
+    except ValueError:
+        return
+    now = time.monotonic()
+    if not isinstance(said, dict) or said.get("type") != "typing":
+        return
+    if now - connection.last_typing < TYPING_EVERY:
+        return
+    connection.last_typing = now
+    try:
+        with database.connection_context():
+            chats.typing(task_id)
+    except Exception:  # typing is a nicety: it must never end the visitor's socket
+        log.exception("could not pass on a visitor's typing")
 
 
 def _shut(ws):

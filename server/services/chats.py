@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from server.models import Task, TaskMessage
 from server.services import tasks
+from server.services.records import unit_of_work
 from server.services.sessions import Unauthorized
 
 MESSAGES_SHOWN = 500
@@ -50,6 +51,17 @@ def view(task_id, token, after=None):
     if after:
         query = query.where(TaskMessage.id > int(after))
     return ChatView(task, list(query.order_by(TaskMessage.id).limit(MESSAGES_SHOWN)))
+
+
+def typing(task_id):
+    """The visitor is typing: tell the agent handling the chat, if any (D1). The socket that
+    calls this was opened with the chat's token, so the task is the visitor's own."""
+    task = Task.get_or_none(Task.id == task_id)
+    if task is None or task.status != "active" or task.agent_id is None:
+        return False
+    with unit_of_work() as outbox:
+        outbox.add({"type": "typing", "to": task.agent_id, "task": str(task.id)})
+    return True
 
 
 def say(task_id, token, body):

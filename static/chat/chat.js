@@ -155,11 +155,19 @@
     }, function (problem) { error.textContent = problem.message; });
   }
 
+  function typing() {
+    var now = Date.now();
+    if (!state.socket || state.socket.readyState !== 1 || now - (state.typedAt || 0) < 1500) { return; }
+    state.typedAt = now;
+    state.socket.send(JSON.stringify({ type: "typing" }));
+  }
+
   function wire() {
     $(".chat-launcher").addEventListener("click", function () { open(true); });
     $(".chat-minimise").addEventListener("click", function () { open(false); });
     $(".chat-start").addEventListener("submit", function (event) { event.preventDefault(); start(event.target); });
     $(".chat-send").addEventListener("submit", function (event) { event.preventDefault(); send(event.target); });
+    $("#chat-message").addEventListener("input", typing);
     $("#chat-message").addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();

@@ -184,6 +184,7 @@
       }
     }
     else if (data.type === "message") { desk.pane.message(data); }
+    else if (data.type === "typing") { desk.pane.typing(data); }
   });
 
   var kept = window.sessionStorage.getItem(STORE);

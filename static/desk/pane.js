@@ -52,7 +52,22 @@
 
   /** A `message` live event: a message of a chat this agent handles. */
   function message(event) {
-    if (String(event.task) === state.task) { append(event.message); }
+    if (String(event.task) !== state.task) { return; }
+    append(event.message);
+    if (event.message.sender === "customer") { showTyping(false); }
+  }
+
+  /** A `typing` live event: the customer is typing; shown for a few seconds. */
+  function typing(event) {
+    if (String(event.task) === state.task) { showTyping(true); }
+  }
+
+  function showTyping(shown) {
+    var note = document.getElementById("desk-typing");
+    if (!note) { return; }
+    window.clearTimeout(state.typingTimer);
+    note.textContent = shown ? desk.messages.typing : "";
+    if (shown) { state.typingTimer = window.setTimeout(function () { showTyping(false); }, 4000); }
   }
 
   function send(form) {
@@ -111,6 +126,7 @@
   desk.pane = {
     show: show,
     message: message,
+    typing: typing,
     reload: function () { return state.task ? show(state.task) : Promise.resolve(); },
     shown: function () { return state.task; },
     status: function () { var pane = current(); return pane ? pane.dataset.status : null; },

@@ -158,6 +158,31 @@ def test_D9_the_customers_socket_hears_its_own_chat_only(app, client, desk_sign_
         socket.close()
 
 
+def test_D1_the_agent_hears_the_visitor_typing_and_nothing_else_from_the_visitors_socket(
+    app, desk_sign_in, queue_task, live_socket
+):
+    agent = desk_sign_in("care1")
+    chat = queue_task()
+    agent.post(f"/api/v1/tasks/{chat['id']}/accept", json={})
+    agents_socket = live_socket(agent)
+    url = ws_url(app.live_server.url) + f"?chat={chat['id']}&token={chat['chat_token']}"
+    visitor = Socket(url, "https://shop.example.com")
+    try:
+        visitor.send(type="typing")
+        assert agents_socket.next(of_type("typing")) == {
+            "type": "typing",
+            "to": "care1",
+            "task": chat["id"],
+        }
+        # What an agent's socket may say (watch a record) a visitor's socket may not.
+        visitor.send(type="watch", kind="customer", id="1")
+        visitor.send(type="typing")  # within a second of the first: not passed on
+        assert visitor.quiet(0.5) == []
+        assert [e for e in agents_socket.quiet(0.5) if e["type"] == "typing"] == []
+    finally:
+        visitor.close()
+
+
 def test_O5_a_chat_token_opens_no_other_chats_socket(app, queue_task):
     mine, other = queue_task(), queue_task("chat", {"email": "eve@example.org"})
     base = ws_url(app.live_server.url)

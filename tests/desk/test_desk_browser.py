@@ -72,6 +72,7 @@ def test_D5_D9_two_agents_and_a_customer_chat(
 
     # They talk, both ways, live.
     site.get_by_role("textbox", name="Message").fill("Hello, my parcel did not arrive.")
+    expect(two.page.locator("#desk-typing")).to_have_text("The customer is typing…")
     site.get_by_role("button", name="Send").click()
     expect(two.page.locator("#desk-chat")).to_contain_text("Hello, my parcel did not arrive.")
     two.page.get_by_role("textbox", name="Message").fill("Sorry to hear that. Let me look.")
