@@ -120,7 +120,7 @@ def test_D1_a_chats_transcript_is_in_the_journey(client, desk_sign_in, queue_tas
     agent.post(f"/api/v1/tasks/{chat['id']}/end")
     customer_id = accepted["activity"]["customer_id"]
     journey = agent.get(f"/widget/customers/{customer_id}/journey").get_data(as_text=True)
-    assert "Transcript (2 messages)" in journey
+    assert "Chat transcript (2)" in journey
     assert journey.index("Hi") < journey.index("Hello Ann")
 
 
