@@ -17,8 +17,8 @@ def init_app(app):
     app.cli.add_command(close_stale_command)
     app.cli.add_command(create_agent_command)
     app.cli.add_command(failed_jobs_command)
+    accounts_commands.init_app(app)  # first: init_operations joins its `agents` group
     init_operations(app)
-    accounts_commands.init_app(app)
 
 
 @click.command("migrate")

@@ -133,6 +133,15 @@ def check_0003(db):
     assert {"sanne", "vries"} <= words, words
 
 
+def check_0004(db):
+    """Agents there were stay enabled; tasks there were have no contact name; no keys yet."""
+    agent = Agent.get_by_id("agent1")
+    assert agent.disabled_at is None
+    names = db.execute_sql("SELECT contact_name FROM task").fetchall()
+    assert names == [("",)]
+    assert db.execute_sql("SELECT COUNT(*) FROM integration_key").fetchone() == (0,)
+
+
 def check_0005(db):
     """Every agent there was stays an ordinary agent; the role can be given."""
     agent = Agent.get_by_id("agent1")
@@ -144,6 +153,7 @@ STEPS = [
     ("0001_initial", fill_0001, check_0001),
     ("0002_tasks", fill_0002, check_0002),
     ("0003_search_words", None, check_0003),
+    ("0004_desk_accounts", None, check_0004),
     ("0005_agent_role", None, check_0005),
 ]
 
