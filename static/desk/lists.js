@@ -117,8 +117,8 @@
       ContextDesk.widget.refresh().then(function () {
         var entry = document.querySelector('#cd-open-list [data-activity-id="' + button.dataset.activityId + '"]');
         var customer = entry ? entry.dataset.customerId : button.dataset.customerId;
-        if (customer) { ContextDesk.widget.select(String(customer), button.dataset.activityId || null, false); }
-      });
+        if (customer) { return ContextDesk.widget.select(String(customer), button.dataset.activityId || null, false); }
+      }).catch(function () {});  // a request htmx dropped for a newer one rejects with no reason
     }
   }
 

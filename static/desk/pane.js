@@ -103,8 +103,11 @@
     htmx.ajax("GET", document.getElementById("desk-main").dataset.base + "/widget/customers/" +
               encodeURIComponent(context.dataset.customerId) + "/journey?activity=" +
               encodeURIComponent(context.dataset.activityId || ""),
-              { source: list, target: list, swap: "innerHTML" });
+              { source: list, target: list, swap: "innerHTML" }).catch(dropped);
   }
+
+  /** htmx rejects with no reason when it drops a request for a newer one: nothing to say. */
+  function dropped() {}
 
   document.addEventListener("submit", function (event) {
     if (event.target.id !== "desk-chat-form") { return; }

@@ -85,7 +85,8 @@
         return event.action === "closed" ? entry.dataset.customerId === event.customer_id
           : entry.dataset.activityId === event.activity_id;
       }).length > 0;
-      if (event.action === "closed" ? shown : !shown) { ContextDesk.widget.refresh(); }
+      // A refresh htmx drops for a newer one rejects with no reason: nothing to report.
+      if (event.action === "closed" ? shown : !shown) { ContextDesk.widget.refresh().catch(function () {}); }
     }, LIST_SETTLE);
   }
 
