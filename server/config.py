@@ -147,10 +147,14 @@ def _validate_production(settings):
         )
     if settings.get("MOCK_FINESSE"):
         raise ConfigError(f"MOCK_FINESSE is on (the mock Finesse is not allowed {where})")
-    for name in ("PUBLIC_URL", "FINESSE_URL"):
+    # FINESSE_URL is optional: a team on the Care Desktop alone has no Finesse, and then no
+    # Finesse sign-in is accepted at all (server.services.sessions refuses it).
+    for name, required in (("PUBLIC_URL", True), ("FINESSE_URL", False)):
         url = settings.get(name)
         if not url:
-            raise ConfigError(f"{name} is not set (required {where})")
+            if required:
+                raise ConfigError(f"{name} is not set (required {where})")
+            continue
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"{name} is not an http(s) URL: {url!r}")
     # /metrics is served only with this bearer token: outside development it must exist, so

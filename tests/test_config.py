@@ -102,7 +102,6 @@ PRODUCTION = {
         ("MOCK_FINESSE", True, "MOCK_FINESSE is on"),
         ("METRICS_TOKEN", None, "METRICS_TOKEN is not set (required outside development"),
         ("METRICS_TOKEN", "abc", "METRICS_TOKEN is too short (3 characters"),
-        ("FINESSE_URL", None, "FINESSE_URL is not set (required outside development)"),
         ("FINESSE_URL", "finesse.example.com", "FINESSE_URL is not an http(s) URL"),
         ("PUBLIC_URL", None, "PUBLIC_URL is not set (required outside development)"),
         ("REDIS_URL", None, "REDIS_URL is not set"),
@@ -168,6 +167,44 @@ def test_O4_production_serves_no_harness_and_no_integration_key_opens_tasks(tmp_
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.splitlines()[-1])
     assert seen == {"harness": False, "harness_page": 404, "dev_key": 401, "empty_key": 401}
+
+
+WITHOUT_FINESSE = textwrap.dedent(
+    """
+    import base64, json
+    from server import create_app
+    from server.models import database
+    from server.services.sessions import create_local_agent
+
+    app = create_app()
+    with app.app_context(), database.connection_context():
+        create_local_agent("ann", "a-long-password", "Ann Agent")
+    client = app.test_client()
+    basic = "Basic " + base64.b64encode(b"ann:a-long-password").decode()
+    finesse = client.post(
+        "/api/v1/session", json={"finesse": {"id": "ann", "authorization": basic}}
+    )
+    local = client.post(
+        "/api/v1/session", json={"local": {"username": "ann", "password": "a-long-password"}}
+    )
+    print(json.dumps({"finesse": finesse.status_code, "local": local.status_code,
+                      "desk": client.get("/desk/").status_code}))
+    """
+)
+
+
+def test_O4_production_runs_without_finesse_and_then_accepts_no_finesse_sign_in(
+    tmp_path, redis_url
+):
+    """A team on the Care Desktop alone sets no FINESSE_URL: the service starts, local
+    accounts sign in, and a Finesse sign-in is refused (nothing to verify it with)."""
+    assert config.finish({**PRODUCTION, "FINESSE_URL": None})["FINESSE_URL"] is None
+    env = production(tmp_path, redis_url, FINESSE_URL=None)
+    migrated = run(flask("migrate"), env)
+    assert migrated.returncode == 0, migrated.stderr
+    result = run([sys.executable, "-c", WITHOUT_FINESSE], env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == {"finesse": 401, "local": 201, "desk": 200}
 
 
 def test_O4_seed_demo_refuses_outside_development(tmp_path, redis_url):

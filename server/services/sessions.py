@@ -47,6 +47,12 @@ class Sessions:
 
     def verify_finesse(self, agent_id, authorization):
         """Prove the agent is `agent_id` by replaying its Authorization header to Finesse."""
+        if not self.finesse_url:
+            # No Finesse to ask (a Care Desktop-only deployment): no Finesse sign-in at all.
+            raise Unauthorized(
+                "This service has no Finesse to verify agents with; sign in with a "
+                "Care Desktop account."
+            )
         if not authorization.startswith(("Basic ", "Bearer ")):
             raise Unauthorized("Finesse credentials must be 'Basic …' or 'Bearer …'.")
         verdict_key = (
@@ -71,8 +77,6 @@ class Sessions:
         return agent
 
     def _ask_finesse(self, agent_id, authorization):
-        if not self.finesse_url:
-            raise Problem(503, "No FINESSE_URL is configured to verify agents against.")
         url = f"{self.finesse_url}/finesse/api/User/{requests.utils.quote(agent_id, safe='')}"
         try:
             response = requests.get(
