@@ -1,5 +1,5 @@
 """O6: a database made by the first migration, filled, then upgraded to the newest schema,
-has lost nothing.
+has lost nothing: on SQLite always, and on PostgreSQL when the tests run there.
 
 Each migration has a step here: what to put in the database once that migration has run
 (in that schema's own terms, as raw SQL), and what must be true at the newest schema. A new
@@ -9,8 +9,10 @@ adding its `fill` and `check` below.
 
 import json
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import peewee as pw
+import pytest
 from playhouse.migrations import Runner
 
 from server.extensions import MIGRATIONS
@@ -82,11 +84,8 @@ def check_0001(db):
     found = {table: list(db.execute_sql(query).fetchall()) for table, query in rows.items()}
     activity = found["activity"][0]
     assert activity[0:2] == ("dialog-1", "+31201234567") and activity[3:] == ("agent1", 4)
-    assert (
-        json.loads(activity[2])
-        if isinstance(activity[2], str)
-        else activity[2] == {"queue": "sales"}
-    )
+    properties = json.loads(activity[2]) if isinstance(activity[2], str) else activity[2]
+    assert properties == {"queue": "sales"}
     assert found["tag"] == [("Billing", "billing")]
     assert found["comment"] == [("agent1", "Called back")]
     assert found["workspace_entry"] == [("agent1", 1, 1, "recent")]
@@ -168,8 +167,38 @@ def test_every_migration_has_an_upgrade_step():
     assert [name for name, _, _ in STEPS] == migration_names()
 
 
-def test_O6_the_first_schema_filled_then_upgraded_to_the_newest_loses_nothing(tmp_path):
-    db = pw.SqliteDatabase(str(tmp_path / "old.sqlite3"), pragmas={"foreign_keys": 1})
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_database(request, tmp_path, database_url):
+    """An empty database of the test's own: a SQLite file, or on PostgreSQL a database beside
+    the suite's (the suite's schema is already migrated; peewee's introspection, which the
+    migrations use, reads the `public` schema only, so a database rather than a schema)."""
+    if request.param == "sqlite":
+        db = pw.SqliteDatabase(str(tmp_path / "old.sqlite3"), pragmas={"foreign_keys": 1})
+        yield db
+        db.close()
+        return
+    if not database_url.startswith("postgres"):
+        pytest.skip("PostgreSQL: the tests run on SQLite (set DATABASE_URL=postgresql://…)")
+    from playhouse.db_url import connect
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/") + "_upgrade"
+    server = connect(urlunsplit(parts._replace(path="/postgres")))
+    server.connect()
+    server.connection().autocommit = True  # CREATE / DROP DATABASE refuse a transaction
+    server.execute_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    server.execute_sql(f'CREATE DATABASE "{name}"')
+    db = connect(urlunsplit(parts._replace(path="/" + name)))
+    try:
+        yield db
+    finally:
+        db.close()
+        server.execute_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        server.close()
+
+
+def test_O6_the_first_schema_filled_then_upgraded_to_the_newest_loses_nothing(old_database):
+    db = old_database
     runner = Runner(db, directory=MIGRATIONS)
     runner.up(target=STEPS[0][0])  # the first schema only
     assert [m.name for m in runner.status() if m.applied] == [STEPS[0][0]]
@@ -182,4 +211,3 @@ def test_O6_the_first_schema_filled_then_upgraded_to_the_newest_loses_nothing(tm
     with db.bind_ctx(MODELS):  # the newest models read the upgraded database
         for _, _, check in STEPS:
             check(db)
-    db.close()
