@@ -1,6 +1,8 @@
 /* An offer (D5): the "New task" dialog with its countdown and Accept; the tab's title flashes
- * meanwhile, for an agent in another window. The service decides the time-out: when it comes,
- * a `state` event (desk.js) closes the dialog and says why the agent is Not Ready. */
+ * meanwhile and, if the agent asked for it, a chime sounds, for an agent in another window.
+ * The service decides the time-out: when it comes, a `state` event (desk.js) closes the dialog
+ * and says why the agent is Not Ready. Escape does not dismiss it: an offer only ends by
+ * Accept or by running out, so an agent cannot lose a task by a stray key. */
 (function () {
   "use strict";
 
@@ -9,8 +11,53 @@
   var dialog = document.getElementById("desk-offer");
   var countdown = document.getElementById("desk-offer-countdown");
   var bar = document.getElementById("desk-offer-bar");
+  var soundBox = document.getElementById("desk-sound");
+  var SOUND = "context-desk.desk-sound";
   var title = document.title;
-  var state = { offer: null, timer: null, flash: false };
+  var state = { offer: null, timer: null, flash: false, audio: null };
+
+  // --- The chime (Web Audio: nothing fetched, nothing to host) ---------------------------
+
+  function soundWanted() { return window.localStorage.getItem(SOUND) === "on"; }
+
+  /** Browsers only let a page make sound after the agent did something on it: the context is
+   * made (or woken) on the agent's own clicks and keys, and used when an offer comes. */
+  function wakeAudio() {
+    if (!soundWanted() || !window.AudioContext) { return; }
+    if (!state.audio) { state.audio = new window.AudioContext(); }
+    if (state.audio.state === "suspended") { state.audio.resume().catch(function () {}); }
+  }
+
+  function chime() {
+    if (!soundWanted()) { return; }
+    wakeAudio();
+    var audio = state.audio;
+    if (!audio || audio.state !== "running") { return; }
+    [660, 880].forEach(function (pitch, index) {
+      var start = audio.currentTime + index * 0.18;
+      var tone = audio.createOscillator();
+      var volume = audio.createGain();
+      tone.type = "sine";
+      tone.frequency.value = pitch;
+      volume.gain.setValueAtTime(0.0001, start);
+      volume.gain.exponentialRampToValueAtTime(0.25, start + 0.02);
+      volume.gain.exponentialRampToValueAtTime(0.0001, start + 0.35);
+      tone.connect(volume).connect(audio.destination);
+      tone.start(start);
+      tone.stop(start + 0.4);
+    });
+    state.chimes = (state.chimes || 0) + 1;  // for tests: a chime was asked of the speakers
+  }
+
+  soundBox.checked = soundWanted();
+  soundBox.addEventListener("change", function () {
+    window.localStorage.setItem(SOUND, soundBox.checked ? "on" : "off");
+    wakeAudio();
+  });
+  document.addEventListener("pointerdown", wakeAudio, true);
+  document.addEventListener("keydown", wakeAudio, true);
+
+  // --- The dialog ------------------------------------------------------------------------
 
   function stop() {
     window.clearInterval(state.timer);
@@ -24,7 +71,7 @@
     countdown.textContent = desk.format(desk.messages.secondsLeft, { count: left });
     bar.value = left;
     state.flash = !state.flash;
-    document.title = state.flash ? "● " + desk.messages.newTask + " (" + left + ")" : title;
+    document.title = state.flash ? "● " + desk.messages.newTask + " (" + left + ") · " + title : title;
     if (left <= 0) { hide(); }  // the service's time-out follows; its event says the rest
   }
 
@@ -50,6 +97,7 @@
     state.timer = window.setInterval(update, 500);
     if (!dialog.open) { dialog.showModal(); }
     document.getElementById("desk-offer-accept").focus();
+    chime();
   }
 
   /** After a reload: the offer pending in the lists (data-* of its template). */
@@ -70,8 +118,19 @@
     if (!offer) { return hide(); }
     desk.lists.accept(offer.id, offer.number).then(hide, hide);
   });
-  // Escape only hides the dialog: the offer stands until accepted or timed out.
-  dialog.addEventListener("close", function () { if (state.offer) { stop(); state.offer = null; } });
+  // Escape asks the dialog to cancel: refused while the offer stands. Browsers let a page
+  // refuse only so often (a second Escape may close it anyway), so a dialog closed while its
+  // offer stands opens again at once.
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && state.offer) { event.preventDefault(); }
+  });
+  dialog.addEventListener("cancel", function (event) { if (state.offer) { event.preventDefault(); } });
+  dialog.addEventListener("close", function () {
+    if (state.offer) {
+      dialog.showModal();
+      document.getElementById("desk-offer-accept").focus();
+    }
+  });
 
-  desk.offer = { show: show, restore: restore, hide: hide };
+  desk.offer = { show: show, restore: restore, hide: hide, state: state };
 })();

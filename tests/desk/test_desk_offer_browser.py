@@ -1,0 +1,53 @@
+"""D5's offer in Chromium: the "New task" dialog stands until Accept or the time-out (Escape
+does not dismiss it), the tab's title flashes, and the chime the agent opted into sounds."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def test_D5_the_offer_stands_through_escape_flashes_the_title_and_chimes(
+    desk, desk_agents, queue_task
+):
+    agent = desk().open().sign_in("care1", desk_agents["care1"])
+    page = agent.page
+    title = page.title()
+    page.get_by_role("checkbox", name="Sound for new tasks").check()
+    page.get_by_role("combobox", name="Status").select_option("Ready")
+    queue_task("call", {"phone": "+31 20 555 0101"}, subject="Delivery", name="Bo Caller")
+
+    offer = page.get_by_role("dialog", name="New task")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("Bo Caller")
+
+    # The title alternates between the offer and the page's own title while the offer stands.
+    seen = set()
+
+    def both_titles():
+        seen.add(page.title())
+        return any("New task" in t for t in seen) and title in seen
+
+    wait_until(both_titles, 5, message="the title flashing")
+
+    # The agent opted in: a chime was played through Web Audio (no file fetched).
+    assert page.evaluate("ContextDesk.desk.offer.state.chimes") >= 1
+    assert page.evaluate("ContextDesk.desk.offer.state.audio.state") == "running"
+
+    # Escape, again and again, leaves the offer on screen: only Accept or the time-out end it.
+    for _ in range(3):
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(150)
+        expect(offer).to_be_visible()
+    expect(offer.get_by_role("button", name="Accept")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(offer).to_be_hidden()
+    expect(page.get_by_role("list", name="Active tasks")).to_contain_text("Bo Caller")
+    wait_until(lambda: page.title() == title, 3, message="the title back")
+
+    # The choice is kept for the next visit.
+    page.reload()
+    agent.page.wait_for_selector("#desk-lists:not([aria-busy])")
+    expect(page.get_by_role("checkbox", name="Sound for new tasks")).to_be_checked()
