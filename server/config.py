@@ -31,6 +31,9 @@ DEFAULTS = {
     "FINESSE_TIMEOUT": 5.0,
     "AUTO_CLOSE_AFTER": 5 * 24 * 3600,
     "OFFER_TIMEOUT": 15,
+    # Seconds a chat's visitor may be away (no socket: page closed, network gone) before
+    # the chat counts as left: a waiting chat leaves the queue, an agent's is told (D9).
+    "CHAT_GONE_AFTER": 60,
     "ALLOWED_ORIGINS": "",
     # F6: which call variables / media properties prefill the new-customer form, as
     # "name=callVariable1,email=callVariable2,fields.company=callVariable3" (empty: none).
@@ -61,6 +64,7 @@ _INTEGERS = {
     "FINESSE_VERDICT_TTL",
     "AUTO_CLOSE_AFTER",
     "OFFER_TIMEOUT",
+    "CHAT_GONE_AFTER",
     "MAX_CONTENT_LENGTH",
 }
 _FLOATS = {"FINESSE_TIMEOUT"}

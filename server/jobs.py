@@ -22,7 +22,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from server import heartbeat, logs, metrics
 from server.extensions import redis_client
 from server.models import database
-from server.services import autoclose, offers
+from server.services import autoclose, chats, offers
 from server.timers import FAILURE_TTL, RETRY, queue
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,15 @@ def offer_timeout(task_id, offer_number):
             run_again_in(max(1.0, outcome))  # ran early (clock skew): again at its moment
             return "not yet"
     return outcome
+
+
+# A chat's visitor gone (D9)
+
+
+def chat_gone(task_id):
+    """No socket of the chat's visitor for CHAT_GONE_AFTER seconds: the visitor has left."""
+    with database.connection_context():
+        return chats.check_gone(redis_client(), task_id)
 
 
 # Helpers

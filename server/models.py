@@ -177,7 +177,8 @@ class Task(BaseModel):
     subject = pw.CharField(max_length=TEXT_LIMIT, default="")
     body = pw.TextField(default="")
     contact_name = pw.CharField(max_length=TEXT_LIMIT, default="")  # as the customer gave it
-    status = pw.CharField(max_length=10, default="queued")  # queued | offered | active | ended
+    # queued | offered | active | ended | abandoned (the visitor left before any agent took it)
+    status = pw.CharField(max_length=10, default="queued")
     agent = pw.ForeignKeyField(Agent, null=True, on_delete="SET NULL")
     offer_number = pw.IntegerField(default=0)
     offered_at = pw.DateTimeField(null=True)
@@ -189,6 +190,7 @@ class Task(BaseModel):
     queued_at = pw.DateTimeField(default=now)  # the queue's order; kept when an offer lapses
     # SHA-256 of the customer's per-chat token (D9); the token itself is never stored.
     customer_token = pw.CharField(max_length=64, null=True)
+    customer_left_at = pw.DateTimeField(null=True)  # a chat's visitor ended it or went away
     version = pw.IntegerField(default=1)
 
     class Meta:

@@ -7,7 +7,13 @@ from flask import current_app
 from server.api.plumbing import bp, dump, load_body, load_query, operation
 from server.auth import bearer_token
 from server.extensions import limiter
-from server.schemas.chats import ChatIn, ChatMessageOut, ChatOut, ChatQuery, ChatStartedOut
+from server.schemas.chats import (
+    ChatIn,
+    ChatMessageOut,
+    ChatOut,
+    ChatQuery,
+    ChatStartedOut,
+)
 from server.schemas.tasks import MessageIn
 from server.services import chats
 
@@ -51,3 +57,16 @@ def get_chat(task_id):
 def post_chat_message(task_id):
     data = load_body(MessageIn)
     return dump(ChatMessageOut, chats.say(task_id, bearer_token(), data["body"])), 201
+
+
+@bp.post("/chats/<task_id>/end")
+@operation(
+    "The visitor ends the chat (Bearer: the chat token): a chat no agent has taken leaves the "
+    "queue (`abandoned`); in a conversation, the agent is told that the customer has left",
+    response=ChatOut,
+    errors=(401,),
+)
+def end_chat(task_id):
+    token = bearer_token()
+    chats.leave(task_id, token)
+    return dump(ChatOut, chats.view(task_id, token))

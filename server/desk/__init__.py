@@ -50,6 +50,8 @@ def desk_messages():
         "offerExpired": _("The offer ran out before you accepted it."),
         "notYours": _("This task is not yours."),
         "chatEnded": _("This chat has ended."),
+        "customerLeftWaiting": _("The customer left before the chat was accepted."),
+        "customerLeft": _("The customer has left the chat."),
         "newTask": _("New task"),
         "secondsLeft": _("%(count)s seconds left to accept", count="{count}"),
         "you": _("You"),

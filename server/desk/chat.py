@@ -1,7 +1,7 @@
 """The customer chat widget's panel (D9): the markup `static/chat/chat.js` puts on a website,
 in the visitor's language. An adapter only: the chat itself is the API's (`/api/v1/chats`)."""
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, make_response, render_template, request
 
 from server.assets import asset_url
 from server.widget import i18n
@@ -22,7 +22,14 @@ def panel():
 
 @bp.get("/demo")
 def demo():
-    """A page with the chat widget on it, as a website would have it (for trying it out)."""
+    """A page with the chat widget on it, as a website would have it (for trying it out);
+    `?name=&email=` play a website that knows its visitor (the tag's data-name, data-email)."""
     return make_response(
-        render_template("chat/demo.html", script=asset_url("chat/chat.js"), lang=i18n.locale_code())
+        render_template(
+            "chat/demo.html",
+            script=asset_url("chat/chat.js"),
+            lang=i18n.locale_code(),
+            visitor_name=request.args.get("name", "")[:200],
+            visitor_email=request.args.get("email", "")[:320],
+        )
     )

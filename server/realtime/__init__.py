@@ -89,6 +89,8 @@ def live(ws):
     else:
         holder, name, session_id = g.agent.id, g.agent.name, g.session_id
     connection = hub().connect(holder, name, session_id, wake=ws.event, cut_off=lambda: _shut(ws))
+    if customer:
+        _visitor(chats.visitor_here, g.chat_task, connection.id)
     try:
         metrics.SOCKETS_OPEN.inc()
         while ws.connected and not connection.closed:
@@ -106,12 +108,24 @@ def live(ws):
         pass  # the browser went away; nothing to tell it
     finally:
         metrics.SOCKETS_OPEN.dec()
+        if customer:
+            _visitor(chats.visitor_gone, g.chat_task, connection.id)
         hub().disconnect(connection)
     if connection.close_code is not None:
         try:
             ws.close(connection.close_code, "The server is restarting; connect again.")
         except (ConnectionClosed, OSError):
             pass
+
+
+def _visitor(say, task_id, connection_id):
+    """Tell the chat's presence that a visitor's socket opened or closed; Redis or the
+    database being away must not break the socket (the next tick or close tries again)."""
+    try:
+        with database.connection_context():
+            say(redis_client(), task_id, connection_id)
+    except Exception:
+        log.exception("could not note a chat visitor's socket")
 
 
 def _visitor_typing(connection, text, task_id):

@@ -21,7 +21,7 @@ from server import metrics
 from server.models import database
 from server.realtime import protocol
 from server.realtime.connection import QUEUE_LIMIT, Connection
-from server.services import presence, sessions
+from server.services import chats, presence, sessions
 from server.services.records import events_channel
 
 log = logging.getLogger(__name__)
@@ -363,6 +363,9 @@ class Hub:
             if seats:
                 for customer_id in presence.refresh(self.redis, seats):
                     presence.announce(self.redis, customer_id)
+            for connection in connections:
+                if isinstance(connection.agent_id, tuple):  # a chat's visitor: still here
+                    chats.visitor_here(self.redis, connection.agent_id[1], connection.id)
             with_session = [c for c in connections if c.session_id]
             if with_session:
                 alive_ones = sessions.live_sessions(

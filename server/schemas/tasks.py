@@ -45,6 +45,10 @@ class TaskOut(Schema):
     offer_expires_at = UtcDateTime(allow_none=True)
     accepted_at = UtcDateTime(allow_none=True)
     ended_at = UtcDateTime(allow_none=True)
+    customer_left_at = UtcDateTime(
+        allow_none=True,
+        metadata={"description": "A chat's visitor left (ended it, or went away) at this time."},
+    )
     offer_number = fields.Integer()
     version = fields.Integer()
 

@@ -186,6 +186,10 @@ def accept(agent_id, task_id, offer_number=None):
 
 
 def _refusal(task, agent_id, offer_number):
+    if task.status == "abandoned":
+        return Conflict(
+            "The customer left before the chat was accepted.", type_="/problems/customer-left"
+        )
     if (task.status == "offered" and task.agent_id == agent_id) or (
         offer_number is not None and task.offer_number == offer_number and task.status == "queued"
     ):
@@ -225,6 +229,69 @@ def end(agent_id, task_id):
     return Task.get_by_id(task.id)
 
 
+def customer_left(task_id):
+    """The chat's visitor has left: ended it in the chat widget, or their page has been gone
+    for CHAT_GONE_AFTER seconds (D9).
+
+    A chat no agent has taken leaves the queue as `abandoned` (an agent it was on offer to
+    is free again, with no penalty, and told). A chat in conversation stays the agent's to
+    End, with its notes; the agent is told that the customer has left. Returns the task.
+    """
+    for _ in range(3):  # an accept or a time-out may change the task under us: look again
+        task = get_task(task_id)
+        if task.medium != "chat" or task.customer_left_at or task.status in ("ended", "abandoned"):
+            return task
+        at = now()
+        with unit_of_work() as outbox:
+            if task.status == "active":
+                won = (
+                    Task.update(customer_left_at=at, version=Task.version + 1)
+                    .where((Task.id == task.id) & (Task.status == "active"))
+                    .execute()
+                )
+            else:
+                won = (
+                    Task.update(
+                        status="abandoned",
+                        agent=None,
+                        offered_at=None,
+                        offer_expires_at=None,
+                        ended_at=at,
+                        customer_left_at=at,
+                        version=Task.version + 1,
+                    )
+                    .where(
+                        (Task.id == task.id)
+                        & (Task.status == task.status)
+                        & (Task.offer_number == task.offer_number)
+                    )
+                    .execute()
+                )
+            if not won:
+                continue
+            if task.status == "offered":
+                offers.release(task.id, task.agent_id)
+                outbox.cancel(offers.timeout_job_id(task.id, task.offer_number))
+            if task.agent_id is not None:
+                outbox.add(
+                    {
+                        "type": "customer_left",
+                        "to": task.agent_id,
+                        "task": str(task.id),
+                        "state": "active" if task.status == "active" else "abandoned",
+                    }
+                )
+            if task.status != "active":
+                offers.queue_changed(outbox)
+            outbox.add(
+                {"type": "chat", "to_chat": str(task.id), "state": "ended", "at": offers.iso(at)}
+            )
+        if task.status == "offered":
+            offers.dispatch()  # the agent it was offered to is free for the next task
+        return Task.get_by_id(task.id)
+    return get_task(task_id)
+
+
 # Chat messages (D9)
 
 
@@ -235,8 +302,10 @@ def post_message(task_id, body, agent_id=None):
         raise Conflict("Only chat tasks have messages.", type_="/problems/not-a-chat")
     if agent_id is not None and (task.agent_id != agent_id or task.status != "active"):
         raise Forbidden("Only the agent handling this chat can write in it.")
-    if task.status == "ended":
+    if task.status in ("ended", "abandoned"):
         raise Conflict("This chat has ended.", type_="/problems/chat-ended")
+    if task.customer_left_at is not None:
+        raise Conflict("The customer has left the chat.", type_="/problems/chat-ended")
     at = now()
     with unit_of_work() as outbox:
         message = TaskMessage.create(

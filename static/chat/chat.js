@@ -1,6 +1,7 @@
 /* Context Desk's customer chat widget (D9). A website adds one tag:
  *   <script src="https://desk.example.com/static/chat/chat.js" async></script>
- * (optionally data-locale="nl"). It asks the visitor's name and email, starts a chat, and
+ * (optionally data-locale="nl", and the visitor's data-name and data-email when the site knows
+ * them: the form is then filled in). It asks the visitor's name and email, starts a chat, and
  * exchanges messages with the agent live over the service's WebSocket. Its markup lives in a
  * shadow root, so the website's styles and ours never mix; the chat's token is kept in
  * sessionStorage, so a reload of the page goes on with the same chat. */
@@ -61,7 +62,13 @@
     var ended = chatStatus === "ended";
     $("#chat-message").disabled = ended;
     $(".chat-send .chat-primary").disabled = ended;
-    if (ended) { window.sessionStorage.removeItem(STORE); }
+    $(".chat-end").hidden = ended;
+    $(".chat-again").hidden = !ended;
+    if (ended) {
+      window.sessionStorage.removeItem(STORE);
+      state.ended = true;
+      if (state.socket) { state.socket.close(); }  // nothing more will come: no reconnecting
+    }
   }
 
   function append(message) {
@@ -115,7 +122,7 @@
       else if (data.type === "chat") { status(data.state); }
     };
     socket.onclose = function () {
-      if (state.socket !== socket || !state.chat) { return; }
+      if (state.socket !== socket || !state.chat || state.ended) { return; }
       state.socket = null;
       window.setTimeout(connect, state.retry * (0.75 + Math.random() * 0.5));
       state.retry = Math.min(state.retry * 2, RETRY_MAX);
@@ -124,8 +131,31 @@
 
   function begin(chat) {
     state.chat = chat;
+    state.ended = false;
     talking();
     connect();
+  }
+
+  /** End chat: the visitor leaves. A chat no agent has taken leaves the queue; an agent in
+   * the conversation is told. Closing the page does the same, a minute later. */
+  function leave() {
+    if (!state.chat) { return; }
+    call("POST", "/chats/" + state.chat.id + "/end").then(function (chat) {
+      status(chat.status);
+      $(".chat-again").focus();
+    }, function (problem) { $(".chat-send .chat-error").textContent = problem.message; });
+  }
+
+  /** Back to the form for a new chat (the name and email as they were). */
+  function again() {
+    state.chat = null;
+    state.last = 0;
+    state.socket = null;
+    $(".chat-messages").textContent = "";
+    $(".chat-status").textContent = "";
+    $(".chat-talk").hidden = true;
+    $(".chat-start").hidden = false;
+    $("#chat-name").focus();
   }
 
   // --- What the visitor does -------------------------------------------------------------
@@ -165,6 +195,8 @@
   function wire() {
     $(".chat-launcher").addEventListener("click", function () { open(true); });
     $(".chat-minimise").addEventListener("click", function () { open(false); });
+    $(".chat-end").addEventListener("click", leave);
+    $(".chat-again").addEventListener("click", again);
     $(".chat-start").addEventListener("submit", function (event) { event.preventDefault(); start(event.target); });
     $(".chat-send").addEventListener("submit", function (event) { event.preventDefault(); send(event.target); });
     $("#chat-message").addEventListener("input", typing);
@@ -189,6 +221,9 @@
     }).then(function (html) {
       state.root.innerHTML = html;
       state.texts = JSON.parse($(".chat").dataset.texts);
+      // What the website knows of its visitor, passed on the script tag, fills the form in.
+      if (script.dataset.name) { $("#chat-name").value = script.dataset.name; }
+      if (script.dataset.email) { $("#chat-email").value = script.dataset.email; }
       wire();
       var kept = null;
       try { kept = JSON.parse(window.sessionStorage.getItem(STORE) || "null"); } catch (ignored) { kept = null; }

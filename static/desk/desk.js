@@ -77,6 +77,7 @@
     "/problems/offer-expired": "offerExpired",
     "/problems/forbidden": "notYours",
     "/problems/chat-ended": "chatEnded",
+    "/problems/customer-left": "customerLeftWaiting",
   };
 
   /** Say something to the agent in the notice line (role=alert); empty text hides it. */
@@ -185,7 +186,18 @@
     }
     else if (data.type === "message") { desk.pane.message(data); }
     else if (data.type === "typing") { desk.pane.typing(data); }
+    else if (data.type === "customer_left") { customerLeft(data); }
   });
+
+  /** A chat's visitor left: an offer of it is withdrawn; a conversation shows it in the pane. */
+  function customerLeft(data) {
+    var offered = desk.offer.state.offer;
+    if (data.state === "abandoned" && offered && offered.id === String(data.task)) {
+      desk.offer.hide();
+      desk.notice(messages.customerLeftWaiting);
+    }
+    if (data.state === "active" && desk.pane.shown() === String(data.task)) { desk.pane.reload(); }
+  }
 
   var kept = window.sessionStorage.getItem(STORE);
   if (kept) {

@@ -127,3 +127,37 @@ def offers_state(agent_id):
 
     with database.connection_context():
         return offers.state_of(agent_id).state
+
+
+def test_D9_a_visitor_the_site_knows_is_prefilled_and_leaving_shows_in_the_desk(
+    app, desk, desk_agents, new_page
+):
+    agent = desk().open().sign_in("care1", desk_agents["care1"])
+    queue = agent.page.get_by_role("list", name="Queue")
+    site = new_page()
+    site.goto(app.config["PUBLIC_URL"] + "/chat/demo?name=Ann%20Visitor&email=ann@example.org")
+    site.get_by_role("button", name="Chat with us").click()
+    expect(site.get_by_role("textbox", name="Your name")).to_have_value("Ann Visitor")
+    expect(site.get_by_role("textbox", name="Email")).to_have_value("ann@example.org")
+    site.get_by_role("button", name="Start chat").click()
+    expect(queue).to_contain_text("Ann Visitor")
+
+    # The visitor gives up before anyone accepts: the chat leaves the queue, live.
+    site.get_by_role("button", name="End chat").click()
+    expect(site.get_by_text("The chat has ended.")).to_be_visible()
+    expect(queue).to_contain_text("No tasks are waiting")
+    expect(queue).not_to_contain_text("Ann Visitor")
+
+    # A new chat, accepted from the queue; the visitor leaves it: the agent's pane says so.
+    site.get_by_role("button", name="Start a new chat").click()
+    expect(site.get_by_role("textbox", name="Your name")).to_have_value("Ann Visitor")
+    site.get_by_role("button", name="Start chat").click()
+    queue.get_by_role("button").filter(has_text="Ann Visitor").click()
+    agent.page.locator("#desk-preview").get_by_role("button", name="Accept").click()
+    expect(site.get_by_text("An agent has joined the chat.")).to_be_visible()
+    expect(agent.page.get_by_role("textbox", name="Message")).to_be_visible()
+    site.get_by_role("button", name="End chat").click()
+    expect(agent.page.locator("#desk-pane")).to_contain_text("The customer has left the chat.")
+    expect(agent.page.get_by_role("textbox", name="Message")).to_have_count(0)
+    agent.page.get_by_role("button", name="End", exact=True).click()
+    expect(agent.page.get_by_role("list", name="Active tasks")).to_contain_text("No active task")

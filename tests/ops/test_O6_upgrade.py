@@ -147,6 +147,12 @@ def check_0005(db):
     assert (agent.name, agent.locale, agent.role) == ("Agent One", "nl", "agent")
 
 
+def check_0006(db):
+    """The chat there was is still in conversation: its visitor has not left."""
+    left = db.execute_sql("SELECT status, customer_left_at FROM task").fetchall()
+    assert left == [("active", None)]
+
+
 # (migration, what to add once it has run, what must hold at the newest schema)
 STEPS = [
     ("0001_initial", fill_0001, check_0001),
@@ -154,6 +160,7 @@ STEPS = [
     ("0003_search_words", None, check_0003),
     ("0004_desk_accounts", None, check_0004),
     ("0005_agent_role", None, check_0005),
+    ("0006_chat_left", None, check_0006),
 ]
 
 
