@@ -109,6 +109,15 @@ def preview(task_id):
     )
 
 
+@bp.get("/tasks/<task_id>/journey/<change_id>")
+@login_required
+def journey_entry(task_id, change_id):
+    """One journey entry of a previewed task's customer, in full (D2: selected or hovered)."""
+    return fragment(
+        "desk/journey_entry.html", shown=desk.journey_entry(g.agent.id, task_id, change_id)
+    )
+
+
 @bp.get("/tasks/<task_id>/pane")
 @login_required
 def pane(task_id):

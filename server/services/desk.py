@@ -8,7 +8,9 @@ task, who the customer is, found by the task's identity in one query per kind of
 from dataclasses import dataclass
 
 from server.clock import now
-from server.models import Customer, Task, TaskMessage
+from server.errors import NotFound
+from server.models import Customer, Request, Task, TaskMessage
+from server.services import activities, journey
 from server.services import identity as ids
 from server.services.customers import IDENTITY_COLUMNS
 from server.services.records import get_or_404
@@ -48,6 +50,18 @@ class Pane:
     customer: Customer | None
     messages: list
     contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyEntry:
+    """One journey entry of a previewed task's customer, in full (D2): the entry as the
+    journey shows it, its request with description and dates, the activity's comments and,
+    for a chat, its transcript."""
+
+    item: object  # a JourneyItem
+    request: Request | None
+    comments: list
+    transcript: list
 
 
 def _key(task):
@@ -115,4 +129,34 @@ def pane(agent_id, task_id):
     customer = customers_of([task])[task.id]
     return Pane(
         task=task, customer=customer, messages=messages, contact=DeskTask(task, None).contact
+    )
+
+
+def previewable(agent_id, task_id):
+    """A task this agent may look at before accepting it: a queued one (D2), or one of the
+    agent's own (offered to it, or handled by it). Another agent's task answers 403 (O5)."""
+    task = get_or_404(Task, task_id, "task")
+    if task.status != "queued" and task.agent_id != agent_id:
+        raise Forbidden("This task is not yours.")
+    return task
+
+
+def journey_entry(agent_id, task_id, change_id):
+    """The details of one journey entry of the task's customer, for the preview (D2)."""
+    task = previewable(agent_id, task_id)
+    customer = customers_of([task])[task.id]
+    if customer is None:
+        raise NotFound("journey entry", change_id)
+    item = journey.entry(customer.id, change_id)
+    request_id = item.activity.request_id if item.activity else item.change.request_id
+    comments, transcript = [], []
+    if item.activity is not None:
+        comments = activities.comments(item.activity.id).items
+        if item.activity.medium == "chat":
+            transcript = journey.transcripts_of([item.activity.id]).get(item.activity.id, [])
+    return JourneyEntry(
+        item=item,
+        request=Request.get_or_none(Request.id == request_id) if request_id else None,
+        comments=comments,
+        transcript=transcript,
     )

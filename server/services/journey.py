@@ -49,6 +49,27 @@ def journey(customer_id, cursor=None, limit=20):
         get_or_404(Customer, customer_id)  # an empty page: is there such a customer at all?
     more = len(rows) > limit
     rows = rows[:limit]
+    next_cursor = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if more else None
+    return Page(_items(rows), next_cursor)
+
+
+def entry(customer_id, change_id):
+    """One entry of the customer's journey, as the journey shows it; 404 for an id that is
+    not an entry of this customer's journey."""
+    row = None
+    if str(change_id).isdigit():
+        row = Change.get_or_none(
+            (Change.id == int(change_id))
+            & (Change.customer == customer_id)
+            & (Change.journey == True)  # noqa: E712
+        )
+    if row is None:
+        raise NotFound("journey entry", change_id)
+    return _items([row])[0]
+
+
+def _items(rows):
+    """The journey items of these change rows, with what each shows, in a few queries."""
     # Only the columns a journey entry shows: no identity, properties or description.
     activities = _by_id(
         Activity, {row.activity_id for row in rows if row.activity_id}, SHOWN_ACTIVITY
@@ -58,7 +79,7 @@ def journey(customer_id, cursor=None, limit=20):
     transcripts = transcripts_of(
         [activity.id for activity in activities.values() if activity.medium == "chat"]
     )
-    items = [
+    return [
         JourneyItem(
             change=row,
             activity=(
@@ -73,8 +94,6 @@ def journey(customer_id, cursor=None, limit=20):
         )
         for row in rows
     ]
-    next_cursor = encode_cursor([rows[-1].at.isoformat(), rows[-1].id]) if more else None
-    return Page(items, next_cursor)
 
 
 def transcripts_of(activity_ids, limit=TRANSCRIPT_SHOWN):

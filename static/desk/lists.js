@@ -75,11 +75,55 @@
     return desk.html("/desk/tasks/" + encodeURIComponent(taskId) + "/preview").then(function (html) {
       document.getElementById("desk-preview-body").innerHTML = html;
       preview.hidden = false;
+      state.entry = null;
+      // Each entry can be reached with Tab, and then with the arrow keys.
+      entries().forEach(function (item) { item.tabIndex = 0; });
     }, function (error) {
       state.previewing = null;
       desk.problem(error);
     });
   }
+
+  // A journey entry's details (D2): on selecting it (click, Enter, arrow keys) or pointing at it.
+
+  function entries() {
+    return Array.prototype.slice.call(preview.querySelectorAll(".desk-preview-journey [data-cd-change]"));
+  }
+
+  function showEntry(item) {
+    var changeId = item.dataset.cdChange;
+    entries().forEach(function (other) {
+      if (other === item) { other.setAttribute("aria-current", "true"); } else { other.removeAttribute("aria-current"); }
+    });
+    if (state.entry === changeId) { return; }
+    state.entry = changeId;
+    var taskId = state.previewing;
+    desk.html("/desk/tasks/" + encodeURIComponent(taskId) + "/journey/" + encodeURIComponent(changeId))
+      .then(function (html) {
+        if (state.entry !== changeId || state.previewing !== taskId) { return; }
+        document.getElementById("desk-preview-entry-body").innerHTML = html;
+        document.getElementById("desk-preview-entry").hidden = false;
+      }, function (error) { state.entry = null; desk.problem(error); });
+  }
+
+  function entryOf(event) {
+    return event.target.closest && event.target.closest(".desk-preview-journey [data-cd-change]");
+  }
+
+  preview.addEventListener("focusin", function (event) { var item = entryOf(event); if (item) { showEntry(item); } });
+  preview.addEventListener("mouseover", function (event) {
+    var item = entryOf(event);
+    window.clearTimeout(state.hover);
+    // A short pause, so sweeping the pointer across the list does not load every entry.
+    if (item) { state.hover = window.setTimeout(function () { showEntry(item); }, 200); }
+  });
+  preview.addEventListener("keydown", function (event) {
+    var item = entryOf(event);
+    if (!item || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) { return; }
+    var list = entries();
+    var next = list[list.indexOf(item) + (event.key === "ArrowDown" ? 1 : -1)];
+    if (next) { event.preventDefault(); next.focus(); }
+  });
 
   function closePreview() {
     state.previewing = null;
