@@ -123,6 +123,9 @@
     htmx.config.withCredentials = false;  // no cookies: the bearer token says who is calling
     htmx.config.historyEnabled = false;
     htmx.config.includeIndicatorStyles = false;
+    // Nothing htmx would evaluate as code (hx-trigger filters, js: values): a strict CSP
+    // refuses it, so the widget never relies on it.
+    htmx.config.allowEval = false;
 
     document.addEventListener("htmx:configRequest", configRequest);
     document.addEventListener("htmx:beforeSwap", beforeSwap);

@@ -63,6 +63,10 @@
     });
   });
 
+  // Choosing a language reloads the page in it (a listener: the CSP allows no onchange=).
+  var language = document.getElementById("cd-page-locale");
+  if (language) { language.addEventListener("change", function () { language.form.submit(); }); }
+
   var kept = window.sessionStorage.getItem(STORE);
   if (kept) {
     var session = JSON.parse(kept);

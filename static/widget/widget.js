@@ -85,6 +85,34 @@
     });
   }
 
+  // --- Parts that keep up by themselves (C13) ---------------------------------------------
+  // Each asks for itself again on `cd:refresh` (its hx-trigger). The conditions are here, not
+  // in hx-trigger filters: htmx evaluates a filter as code, which a strict CSP refuses.
+
+  function refresh(selector) {
+    dom.$$(selector).forEach(function (part) { htmx.trigger(part, "cd:refresh"); });
+  }
+
+  /** A live journey event: the journey of that customer and the times of that interaction. */
+  function journeyEvent(event) {
+    var detail = event.detail || {};
+    if (detail.type !== "journey") { return; }
+    refresh('#cd-journey-list[data-customer-id="' + detail.customer_id + '"]');
+    if (detail.activity_id) { refresh('#cd-activity-times[data-activity-id="' + detail.activity_id + '"]'); }
+  }
+
+  /** The agent's own change in the customer shown: the journey, and a request's Open entry. */
+  function ownChange(event) {
+    var detail = event.detail;
+    var elt = detail.elt;
+    if (!detail.successful || detail.requestConfig.verb === "get" || !elt || !elt.closest) { return; }
+    if (elt.closest("#cd-context")) { refresh("#cd-journey-list"); }
+    var record = elt.closest("[data-cd-record]");
+    if (detail.requestConfig.verb === "patch" && record && record.dataset.cdRecord.indexOf("request:") === 0) {
+      refresh('.cd-entry-title[data-request-id="' + dom.parseKey(record.dataset.cdRecord).id + '"]');
+    }
+  }
+
   // --- Events: the document's (once), the root's (once per root) ---------------------------
 
   function bindDocument() {
@@ -102,6 +130,8 @@
     });
     document.addEventListener("htmx:afterSettle", rendered);
     document.addEventListener("cd:loaded", reloadShown);
+    document.addEventListener("cd:live", journeyEvent);
+    document.body.addEventListener("htmx:afterRequest", ownChange);
   }
 
   function bindRoot(root) {

@@ -24,3 +24,18 @@ def test_no_widget_script_is_over_400_lines(app):
         if name.endswith(".js"):
             with open(os.path.join(folder, name), encoding="utf-8") as script:
                 assert sum(1 for _ in script) <= MAX_LINES, name
+
+
+# What htmx evaluates as code, or markup a strict Content-Security-Policy refuses (brief: no
+# inline script, no on…= or style= attributes, no hx-on, no hx-trigger filter, no js: values).
+CSP_REFUSES = re.compile(
+    r"hx-trigger=\"[^\"]*\[|hx-on|\son\w+=|\sstyle=|<script>|(?:js|javascript):", re.IGNORECASE
+)
+
+
+def test_widget_templates_hold_nothing_a_strict_csp_refuses(app):
+    folder = os.path.join(os.path.dirname(app.static_folder), "gadget", "templates", "widget")
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding="utf-8") as template:
+            found = CSP_REFUSES.search(template.read())
+        assert found is None, f"{name}: {found.group(0)}"
