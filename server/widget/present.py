@@ -18,6 +18,23 @@ def display_name(customer):
     return _("Unknown customer")
 
 
+def taken_text(fields):
+    """What the prompt says when an email or phone typed belongs to another customer (C12)."""
+    if set(fields) >= {"email", "phone"}:
+        return _("This email address and phone number already belong to another customer.")
+    if "email" in fields:
+        return _("This email address already belongs to another customer.")
+    return _("This phone number already belongs to another customer.")
+
+
+def summary_name(summary):
+    """The name of a customer in a problem's `customers` (a dict), as the header says it."""
+    for key in ("name", "email", "phone"):
+        if (summary.get(key) or "").strip():
+            return summary[key].strip()
+    return _("Unknown customer")
+
+
 def identity_line(customer):
     """The contact details shown under the name (those the name does not already say)."""
     shown = display_name(customer)

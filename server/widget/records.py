@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from server.auth import login_required
-from server.errors import Conflict, Invalid
+from server.errors import Conflict, IdentityTaken, Invalid
 from server.schemas.customers import CustomerIn, CustomerPatch
 from server.schemas.requests import RequestIn, RequestPatch
 from server.services import activities, context, customers
@@ -98,6 +98,12 @@ def customer_card(customer_id):
     return card(customers.get_customer(customer_id))
 
 
+def confirmed_shared():
+    """The agent was shown who has the email or phone and chose to share it (C12): the
+    prompt's "Save anyway" sends `confirm_shared`; a first save never does."""
+    return request.form.get("confirm_shared") == "1"
+
+
 @bp.post("/customers")
 @login_required
 def create_customer():
@@ -107,10 +113,19 @@ def create_customer():
     values = customer_input(data)
     try:
         loaded = load(CustomerIn, values)
-        # The widget does not ask about a shared email or phone yet: it keeps saving as
-        # before, where the API refuses it unless confirmed (C12).
         loaded.pop("confirm_shared", None)
-        customer = customers.create_customer(g.agent.id, loaded, activity.id, confirm_shared=True)
+        customer = customers.create_customer(
+            g.agent.id, loaded, activity.id, confirm_shared=confirmed_shared()
+        )
+    except IdentityTaken as taken:
+        return card(
+            customers.get_customer(activity.customer_id),
+            409,
+            values=values,
+            form_open=True,
+            activity_id=activity.id,
+            taken=taken.extra,
+        )
     except (ValidationError, Invalid) as error:
         return card(
             customers.get_customer(activity.customer_id),
@@ -139,10 +154,16 @@ def update_customer(customer_id):
     values = customer_input(form_data())
     try:
         loaded = load(CustomerPatch, {**values, "version": request.form.get("version")})
-        loaded.pop("confirm_shared", None)  # as for Create: the widget does not ask yet (C12)
+        loaded.pop("confirm_shared", None)
         saved = customers.update_customer(
-            g.agent.id, customer.id, loaded.pop("version"), loaded, confirm_shared=True
+            g.agent.id,
+            customer.id,
+            loaded.pop("version"),
+            loaded,
+            confirm_shared=confirmed_shared(),
         )
+    except IdentityTaken as taken:
+        return card(customer, 409, values=values, form_open=True, editing=True, taken=taken.extra)
     except (ValidationError, Invalid) as error:
         return card(
             customer,

@@ -76,9 +76,12 @@
     }
     form.dataset.editing = editing ? "true" : "false";
     dom.$("fieldset", form).disabled = !editing;
-    dom.$("[data-cd-edit]", form).hidden = editing;
-    dom.$("[data-cd-save]", form).hidden = !editing;
-    dom.$("[data-cd-cancel]", form).hidden = !editing;
+    // A new customer's form has Create only (always editing), a known one's Edit/Save/Cancel.
+    [["[data-cd-edit]", editing], ["[data-cd-save]", !editing], ["[data-cd-cancel]", !editing]]
+      .forEach(function (pair) {
+        var button = dom.$(pair[0], form);
+        if (button) { button.hidden = pair[1]; }
+      });
     // `quiet`: the widget put a draft back (drafts.js); the agent's focus stays where it is.
     if (!quiet) {
       (editing ? dom.$("input:not([type=hidden])", form) : dom.$("[data-cd-edit]", form)).focus();
@@ -108,6 +111,14 @@
         }
         return saved;
       });
+  }
+
+  /** "Save anyway": the email or phone is shared on purpose, after the agent saw who has it
+   *  (C12); the form goes again, as typed, saying so. */
+  function share(button) {
+    var form = button.closest("form");
+    dom.$("[data-cd-confirm-shared]", form).value = "1";
+    form.requestSubmit();
   }
 
   // --- Close (C8) ------------------------------------------------------------------------
@@ -234,6 +245,6 @@
 
   ContextDesk.forms = {
     updateCounter: updateCounter, updateCounters: updateCounters, answered: answered,
-    toggleForm: toggleForm, setEditing: setEditing, closeCustomer: closeCustomer,
+    toggleForm: toggleForm, setEditing: setEditing, closeCustomer: closeCustomer, share: share,
   };
 })();

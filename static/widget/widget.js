@@ -146,6 +146,8 @@
       else if (target.hasAttribute("data-cd-edit")) { forms.setEditing(true); }
       else if (target.hasAttribute("data-cd-cancel")) { forms.setEditing(false, true); }
       else if (target.hasAttribute("data-cd-close")) { forms.closeCustomer(); }
+      else if (target.hasAttribute("data-cd-open-customer")) { lists.open(target.dataset.cdOpenCustomer); }
+      else if (target.hasAttribute("data-cd-share")) { forms.share(target); }
       else if (target.hasAttribute("data-cd-dismiss")) { dom.$("#cd-banner").hidden = true; rendered(); }
     });
     root.addEventListener("keydown", function (event) {
