@@ -35,12 +35,14 @@ def prefilled(customer, activity):
     return context.new_customer_form(customer, activity, mapping)
 
 
-def context_fragment(shown, status=200):
-    """Everything about one customer (a `CustomerContext`): header, request, activity, journey."""
+def context_fragment(shown, status=200, focus=None):
+    """Everything about one customer (a `CustomerContext`): header, request, activity, journey;
+    `focus` ("request", "journey") names the part the keyboard's focus goes to."""
     activity = shown.activity
     return fragment(
         "widget/context.html",
         status,
+        focus=focus,
         values=prefilled(shown.customer, activity),
         customer=shown.customer,
         activity=activity,
@@ -143,7 +145,7 @@ def create_customer():
             form_open=True,
             saved=_("Another agent already created this customer."),
         )
-    return card(customer, 201, form_open=True, saved=_("Customer created."))
+    return card(customer, 201, form_open=True, saved=_("Customer created."), created=True)
 
 
 @bp.patch("/customers/<customer_id>")
@@ -270,7 +272,9 @@ def add_request(customer_id):
             errors=messages_for(error),
             form_open=True,
         )
+    focus = "journey"
     if activity is not None and request.form.get("move"):
+        focus = "request"
         moved = activities.move_to_new_request(
             g.agent.id, activity.id, as_int(request.form.get("activity_version")), **loaded
         )
@@ -278,4 +282,6 @@ def add_request(customer_id):
     else:
         requests_service.create_request(g.agent.id, customer.id, **loaded)
         shown = context.customer_context(customer.id, activity.id if activity else None)
-    return context_fragment(shown, 201)
+    # The keyboard goes on at the new request: its title when it is the one shown, else the
+    # journey, whose newest entry it is.
+    return context_fragment(shown, 201, focus=focus)

@@ -1,6 +1,7 @@
 /* Context Desk: the tag field (C6). Enter or Tab adds the tag typed; a refused tag keeps its
  * text and its message, and Tab again moves on rather than trapping the keyboard. The rules
- * (length, duplicates) are the service's: its answer says whether the tag was refused.
+ * (length, duplicates) are the service's: its answer says whether the tag was refused. A
+ * removed tag hands the focus on.
  */
 (function () {
   "use strict";
@@ -35,8 +36,22 @@
     });
   }
 
+  /** Remove a tag; the focus goes to the button of the tag that took its place (the next
+   *  one, else the one before), else to the tag field, never lost to the page. */
+  function remove(button) {
+    var index = dom.$$("#cd-tag-list [data-cd-remove-tag]").indexOf(button);
+    return htmx.ajax("POST", button.dataset.cdUrl, {
+      source: button, target: "#cd-tag-list", swap: "innerHTML",
+      values: { name: button.dataset.cdRemoveTag },
+    }).then(function () {
+      var left = dom.$$("#cd-tag-list [data-cd-remove-tag]");
+      var next = left[Math.min(index, left.length - 1)] || dom.$("#cd-tag-input");
+      if (next) { next.focus(); }
+    });
+  }
+
   /** The agent changed the text: Tab sends it again. */
   function typed(input) { input.dataset.cdRefused = ""; }
 
-  ContextDesk.tags = { keys: keys, typed: typed };
+  ContextDesk.tags = { keys: keys, typed: typed, remove: remove };
 })();

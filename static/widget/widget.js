@@ -104,7 +104,8 @@
   /** The agent's own change in the customer shown: the journey, and a request's Open entry. */
   function ownChange(event) {
     var detail = event.detail;
-    var elt = detail.elt;
+    // A source its own answer replaced (a removed tag's button) counts where the answer went.
+    var elt = detail.elt && detail.elt.isConnected ? detail.elt : detail.target;
     if (!detail.successful || detail.requestConfig.verb === "get" || !elt || !elt.closest) { return; }
     if (elt.closest("#cd-context")) { refresh("#cd-journey-list"); }
     var record = elt.closest("[data-cd-record]");
@@ -148,11 +149,22 @@
       else if (target.hasAttribute("data-cd-close")) { forms.closeCustomer(); }
       else if (target.hasAttribute("data-cd-open-customer")) { lists.open(target.dataset.cdOpenCustomer); }
       else if (target.hasAttribute("data-cd-share")) { forms.share(target); }
+      else if (target.hasAttribute("data-cd-remove-tag")) { tags.remove(target); }
       else if (target.hasAttribute("data-cd-dismiss")) { dom.$("#cd-banner").hidden = true; rendered(); }
     });
     root.addEventListener("keydown", function (event) {
       if (event.target.getAttribute("role") === "tab") { lists.tabKeys(event); }
       else if (event.target.hasAttribute("data-cd-tag-input")) { tags.keys(event); }
+    });
+    root.addEventListener("focusin", function (event) {
+      // A swap's [autofocus] (after Create, Add request) put the focus here: once only, and
+      // with the caret after the text, where the agent goes on typing.
+      var target = event.target;
+      if (!target.hasAttribute("autofocus")) { return; }
+      target.removeAttribute("autofocus");
+      if (target.matches("input[type=text], textarea")) {
+        target.setSelectionRange(target.value.length, target.value.length);
+      }
     });
     root.addEventListener("input", function (event) {
       if (event.target.hasAttribute("data-cd-limit")) { forms.updateCounter(event.target); }

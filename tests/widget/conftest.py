@@ -4,6 +4,7 @@ widget page driven as an agent would."""
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 ARTIFACTS = os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "test-artifacts"
@@ -59,6 +60,25 @@ class WidgetPage:
 @pytest.fixture
 def widget(page, app):
     return WidgetPage(page, app.config["PUBLIC_URL"])
+
+
+@pytest.fixture
+def unknown_caller(agent, widget):
+    """A call from an unknown number was answered; the widget is open on it."""
+    agent.call("+31 20 123 4567", "dialog-1")
+    widget.open()
+    expect(widget.page.locator(".cd-customer-name-text")).to_have_text("+31 20 123 4567")
+    return widget
+
+
+@pytest.fixture
+def known_customer(agent, widget):
+    """Ada is a customer and wrote an email; the widget is open on it."""
+    agent.post("/api/v1/customers", json={"name": "Ada Lovelace", "email": "ada@example.org"})
+    agent.email("ada@example.org", "mail-1", subject="Invoice question")
+    widget.open()
+    expect(widget.page.locator(".cd-customer-name-text")).to_have_text("Ada Lovelace")
+    return widget
 
 
 # The issue-3 flows run inside the mock Finesse desktop: its fixtures, shared from tests/harness.

@@ -6,25 +6,6 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def unknown_caller(agent, widget):
-    """A call from an unknown number was answered; the widget is open on it."""
-    agent.call("+31 20 123 4567", "dialog-1")
-    widget.open()
-    expect(widget.page.locator(".cd-customer-name-text")).to_have_text("+31 20 123 4567")
-    return widget
-
-
-@pytest.fixture
-def known_customer(agent, widget):
-    """Ada is a customer and wrote an email; the widget is open on it."""
-    agent.post("/api/v1/customers", json={"name": "Ada Lovelace", "email": "ada@example.org"})
-    agent.email("ada@example.org", "mail-1", subject="Invoice question")
-    widget.open()
-    expect(widget.page.locator(".cd-customer-name-text")).to_have_text("Ada Lovelace")
-    return widget
-
-
 def test_C1_answered_call_shows_in_open_and_C7_customer_created_from_prefilled_form(agent, widget):
     widget.open()
     page = widget.page
