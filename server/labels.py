@@ -56,3 +56,8 @@ def no_identity():
 def request_closed():
     """C5: a closed request is read-only until it is reopened."""
     return _("This request is closed. Reopen it to change it.")
+
+
+def not_sharing():
+    """C12: an interaction goes only to one of the customers who share its phone or email."""
+    return _("That customer does not share this interaction's phone number or email address.")

@@ -52,3 +52,10 @@ class CommentPage(Page):
 class MoveIn(Input):
     request_id = fields.String(required=True)
     version = fields.Integer(required=True)
+
+
+class ChooseCustomerIn(Input):
+    """Which of the customers sharing the interaction's phone or email it is with (C12)."""
+
+    customer_id = fields.String(required=True)
+    version = fields.Integer(required=True)

@@ -1,7 +1,7 @@
 """A customer's whole context, as the widget shows it: header, request, activity, journey."""
 
 from server.models import Customer, Request
-from server.services import activities, customers, journey
+from server.services import activities, customers, interactions, journey
 from server.services.read_models import CustomerContext
 from server.services.records import get_or_404
 
@@ -14,13 +14,15 @@ def customer_context(customer_id, activity_id=None):
     its request and comments, the customer's requests and the journey's first page."""
     customer = get_or_404(Customer, customer_id)
     activity = activities.current_for(customer.id, activity_id)
+    shown = activities.view(activity) if activity else None
     return CustomerContext(
         customer=customer,
-        activity=activities.view(activity) if activity else None,
+        activity=shown,
         request=Request.get_by_id(activity.request_id) if activity else None,
         requests=customers.open_requests(customer.id),
         journey=journey.journey(customer.id, None, JOURNEY_PAGE),
         comments=activities.comments(activity.id, None, COMMENTS_SHOWN).items if activity else [],
+        sharing=interactions.sharing(shown) if customer.known else [],
     )
 
 

@@ -2,13 +2,14 @@
 
 import peewee as pw
 
+from server import labels
 from server.clock import now
-from server.errors import NotFound
-from server.models import Activity, Customer, Request
+from server.errors import Invalid, NotFound
+from server.models import Activity, Change, Customer, Request, WorkspaceEntry
 from server.services import activities, customers, workspace
 from server.services import identity as ids
 from server.services.read_models import ActivityView, InteractionView
-from server.services.records import record_change, unit_of_work
+from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
 
 
 def register(agent_id, medium, source_id, identity, subject="", properties=None):
@@ -50,23 +51,7 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
         # The latest open request (C1b), touched and read back in one statement.
         request = _touch_latest_open_request(customer.id, at)
         if request is None:
-            request = Request.create(
-                customer=customer.id,
-                title=subject or "",
-                created_at=at,
-                updated_at=at,
-                last_activity_at=at,
-            )
-            record_change(
-                agent_id,
-                "request",
-                request.id,
-                "created",
-                customer_id=customer.id,
-                request_id=request.id,
-                journey=True,
-                data={"title": request.title},
-            )
+            request = _new_request(agent_id, customer.id, subject, at)
         activity = Activity.create(
             request=request.id,
             customer=customer.id,
@@ -162,3 +147,92 @@ def end(agent_id, source_id):
                 }
             )
     return activities.view(activity)
+
+
+def sharing(activity):
+    """The other known customers with this interaction's phone or email, when several have it
+    (C12): the agent's choice; empty when the identity is one customer's."""
+    if activity is None or not activity.identity:
+        return []
+    kind, key, _ = ids.normalise(activity.identity)
+    shared = customers.shared_by(customers.identity_candidates(kind, key))
+    return [customer for customer in shared if customer.id != activity.customer_id]
+
+
+def choose_customer(agent_id, activity_id, customer_id, version):
+    """The agent says which of the customers sharing the phone or email the interaction is
+    with (C12). It goes to them with its journey entries and the agent's Open entry; a request
+    that holds only this interaction goes along (with anything typed into it, C11), otherwise
+    the interaction joins the chosen customer's latest open request or a new one (C1b)."""
+    activity = activities.view(get_or_404(Activity, activity_id))
+    chosen = {customer.id: customer for customer in sharing(activity)}.get(_int(customer_id))
+    if chosen is None:
+        raise Invalid({"customer_id": [labels.not_sharing()]})
+    was, at = activity.customer_id, now()
+    with unit_of_work() as outbox:
+        alone = not (
+            Activity.select()
+            .where((Activity.request == activity.request_id) & (Activity.id != activity.id))
+            .exists()
+        )
+        if alone:
+            request = Request.get_by_id(activity.request_id)
+            Request.update(customer=chosen.id).where(Request.id == request.id).execute()
+            Change.update(customer=chosen.id).where(
+                (Change.kind == "request") & (Change.record_id == request.id)
+            ).execute()
+        else:
+            request = _touch_latest_open_request(chosen.id, at) or _new_request(
+                agent_id, chosen.id, activity.subject, at
+            )
+        moved = update_versioned(
+            Activity, activity.id, version, customer=chosen.id, request=request.id
+        )
+        # The interaction's entries are the chosen customer's journey from now on.
+        Change.update(customer=chosen.id, request_id=request.id).where(
+            Change.activity_id == activity.id
+        ).execute()
+        record_change(
+            agent_id,
+            "activity",
+            activity.id,
+            "customer_chosen",
+            customer_id=chosen.id,
+            request_id=request.id,
+            activity_id=activity.id,
+            data={"from": was, "to": chosen.id},
+        )
+        WorkspaceEntry.update(status="recent", updated_at=at).where(
+            (WorkspaceEntry.agent == agent_id)
+            & (WorkspaceEntry.customer == was)
+            & (WorkspaceEntry.activity == activity.id)
+        ).execute()
+        workspace.open_for(agent_id, chosen.id, activity.id, outbox)
+        outbox.changed("activity", moved, agent_id)
+        for customer in (was, chosen.id):
+            outbox.journey(customer, agent_id, activity_id=activity.id)
+    return activities.view(moved)
+
+
+def _new_request(agent_id, customer_id, title, at):
+    request = Request.create(
+        customer=customer_id, title=title or "", created_at=at, updated_at=at, last_activity_at=at
+    )
+    record_change(
+        agent_id,
+        "request",
+        request.id,
+        "created",
+        customer_id=customer_id,
+        request_id=request.id,
+        journey=True,
+        data={"title": request.title},
+    )
+    return request
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

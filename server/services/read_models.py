@@ -134,6 +134,8 @@ class CustomerContext:
     requests: list
     journey: object  # a Page of JourneyItem
     comments: list = field(default_factory=list)
+    # The other known customers with the interaction's phone or email: the agent's choice (C12).
+    sharing: list = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ from marshmallow import ValidationError
 
 from server.auth import login_required
 from server.errors import Conflict, Invalid, NotFound
-from server.schemas.activities import CommentIn, MoveIn, TagIn
-from server.services import activities, context
+from server.schemas.activities import ChooseCustomerIn, CommentIn, MoveIn, TagIn
+from server.services import activities, context, interactions
 from server.widget.blueprint import bp
 from server.widget.forms import load, messages_for
 from server.widget.records import context_fragment
@@ -111,3 +111,21 @@ def move(activity_id):
     # The agent goes on with the interaction it was handling, if it is this customer's.
     current = request.form.get("current") or moved.id
     return context_fragment(context.customer_context(moved.customer_id, current))
+
+
+@bp.post("/activities/<activity_id>/customer")
+@login_required
+def choose_customer(activity_id):
+    """The agent says which of the customers sharing the phone or email this is (C12): the
+    answer is that customer's context, on the interaction."""
+    data = load(
+        ChooseCustomerIn,
+        {
+            "customer_id": request.form.get("customer_id", ""),
+            "version": request.form.get("version"),
+        },
+    )
+    moved = interactions.choose_customer(
+        g.agent.id, activity_id, data["customer_id"], data["version"]
+    )
+    return context_fragment(context.customer_context(moved.customer_id, moved.id))

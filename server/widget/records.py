@@ -53,6 +53,7 @@ def context_fragment(shown, status=200, focus=None):
         current_activity_id=activity.id if activity else None,
         tags=list(activity.tags) if activity else [],
         comments=shown.comments,
+        sharing=shown.sharing,
     )
 
 

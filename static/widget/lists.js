@@ -150,6 +150,22 @@
     rendered();
   }
 
+  /** The agent says which of the customers sharing the phone or email the interaction is
+   *  with (C12, sharing.html): it moves to them, and they are shown in its place. */
+  function choose(button) {
+    var form = button.closest("form");
+    var customerId = button.dataset.cdChooseCustomer;
+    return htmx.ajax("POST", form.dataset.cdUrl, {
+      source: button, target: "#cd-context", swap: "innerHTML", values: { customer_id: customerId },
+    }).then(function () {
+      var shown = dom.$("#cd-context .cd-context-inner");
+      if (!shown || shown.dataset.customerId !== customerId) { return; }  // refused (stale)
+      state.selected = customerId;
+      state.shown = customerId + ":" + form.dataset.activityId;
+      return load().then(focusName);
+    });
+  }
+
   /** Reopen a customer into Open; the answer asks for them to be shown (data-cd-select-after). */
   function open(customerId) {
     return htmx.ajax("POST", ContextDesk.http.url("/widget/workspace/open"), {
@@ -158,7 +174,7 @@
   }
 
   ContextDesk.lists = {
-    open: open,
+    open: open, choose: choose,
     reset: reset, showTab: showTab, tabKeys: tabKeys, load: load, arrived: arrived,
     markSelected: markSelected, select: select,
   };

@@ -150,6 +150,7 @@
       else if (target.hasAttribute("data-cd-open-customer")) { lists.open(target.dataset.cdOpenCustomer); }
       else if (target.hasAttribute("data-cd-share")) { forms.share(target); }
       else if (target.hasAttribute("data-cd-remove-tag")) { tags.remove(target); }
+      else if (target.hasAttribute("data-cd-choose-customer")) { lists.choose(target); }
       else if (target.hasAttribute("data-cd-dismiss")) { dom.$("#cd-banner").hidden = true; rendered(); }
     });
     root.addEventListener("keydown", function (event) {
