@@ -5,7 +5,8 @@ from server.services import activities, customers, interactions, journey
 from server.services.read_models import CustomerContext
 from server.services.records import get_or_404
 
-JOURNEY_PAGE = 20
+# Entries per journey page: the newest ten fit a narrow gadget; "Show older" brings more.
+JOURNEY_PAGE = 10
 COMMENTS_SHOWN = 100
 
 

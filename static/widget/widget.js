@@ -114,6 +114,17 @@
     }
   }
 
+  /** The journey's next page in place of "Show older"; the focus goes to its first entry. */
+  function older(button) {
+    var more = button.closest("li");
+    var shown = dom.$$(".cd-journey-item", more.parentElement).length;
+    htmx.ajax("GET", button.dataset.cdUrl, { source: more, target: more, swap: "outerHTML" })
+      .then(function () {
+        var first = dom.$$("#cd-journey-list .cd-journey-item")[shown];
+        if (first) { first.tabIndex = -1; first.focus(); }
+      }, function () { /* dropped for a newer refresh of the journey: it is drawn anew */ });
+  }
+
   // --- Events: the document's (once), the root's (once per root) ---------------------------
 
   function bindDocument() {
@@ -151,6 +162,7 @@
       else if (target.hasAttribute("data-cd-share")) { forms.share(target); }
       else if (target.hasAttribute("data-cd-remove-tag")) { tags.remove(target); }
       else if (target.hasAttribute("data-cd-choose-customer")) { lists.choose(target); }
+      else if (target.hasAttribute("data-cd-older")) { older(target); }
       else if (target.hasAttribute("data-cd-dismiss")) { dom.$("#cd-banner").hidden = true; rendered(); }
     });
     root.addEventListener("keydown", function (event) {

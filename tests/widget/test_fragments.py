@@ -221,15 +221,18 @@ def test_C2_journey_newest_first_current_highlighted_and_paged(agent, customer_c
         agent.get(f"/widget/customers/{customer_id}?activity={customer_call[1]['activity']['id']}")
     )
     first_page = page.split('id="cd-journey-list"')[1]
-    assert first_page.count('class="cd-journey-item') == 20
-    cursor = re.search(r"journey\?cursor=([^&]+)&amp;", first_page).group(1)
-    rest = html(
-        agent.get(
-            f"/widget/customers/{customer_id}/journey?cursor={cursor}"
-            f"&activity={customer_call[1]['activity']['id']}"
+    assert first_page.count('class="cd-journey-item') == 10
+    rest, pages = first_page, 1
+    while 'aria-current="true"' not in rest:  # the current email is older than the 25 new ones
+        cursor = re.search(r"journey\?cursor=([^&]+)&amp;", rest).group(1)
+        rest = html(
+            agent.get(
+                f"/widget/customers/{customer_id}/journey?cursor={cursor}"
+                f"&activity={customer_call[1]['activity']['id']}"
+            )
         )
-    )
-    assert 'aria-current="true"' in rest  # the current email is older than the 25 new ones
+        pages += 1
+    assert pages == 3
     assert rest.count('class="cd-journey-item') >= 5
 
 
