@@ -6,7 +6,7 @@ harness answers that path with its own stand-in (Cisco's file may not be shipped
 
 import hmac
 
-from flask import current_app, render_template, request, send_from_directory
+from flask import Response, current_app, render_template, request, send_from_directory
 
 from server.assets import version_of
 from server.errors import Invalid
@@ -38,6 +38,7 @@ def harness_page():
         agents=sorted(mock_agents()),
         locales=LOCALES,
         gadget_url=request.args.get("gadget", DEFAULT_GADGET_URL),
+        side_gadget_url=public_url() + "/harness/crm-gadget.xml",
         desktop_js=harness_asset("harness/desktop.js"),
         desktop_css=harness_asset("harness/desktop.css"),
     )
@@ -64,3 +65,20 @@ def mock_sso_token():
     if expected is None or not hmac.compare_digest(data["password"], expected):
         raise Unauthorized("Unknown agent or wrong password.")
     return {"token": sso_token(data["id"]), "expires_in": SSO_TOKEN_LIFETIME}
+
+
+def public_url():
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
+@bp.get("/harness/crm-gadget.xml")
+def crm_gadget():
+    """A second, small gadget for the harness's desktops: a sample CRM that pushes a customer
+    or an email into Customer Context over the Finesse hub (F5, docs/finesse.md). Its script
+    is a file (no inline script) from the service's PUBLIC_URL."""
+    xml = render_template(
+        "harness/crm_gadget.xml",
+        script=public_url() + harness_asset("harness/crm_gadget.js"),
+        css=public_url() + harness_asset("harness/desktop.css"),
+    )
+    return Response(xml, mimetype="application/xml")

@@ -260,6 +260,7 @@
           self.renderDialogs();
           self.showTab("customers");
           self.loadGadget();
+          self.loadSideGadget();
         });
       }).catch(function (problem) {
         error.textContent = problem.message;
@@ -271,6 +272,7 @@
       this.session = null;
       this.finesse = null;
       this.$("[data-role=gadget]").innerHTML = "";
+      this.$("[data-role=side-gadget]").innerHTML = "";
       this.$("[data-role=desktop]").hidden = true;
       this.$("[data-role=signin]").hidden = false;
     },
@@ -304,6 +306,25 @@
       holder.appendChild(frame);
     },
 
+    /** Another gadget of the desktop, on its Home tab: a sample CRM gadget that pushes into
+     *  ours over the hub (F5). Its file comes from the service's PUBLIC_URL, so it is another
+     *  origin than the harness whenever the harness is opened by another name. */
+    loadSideGadget: function () {
+      var url = document.querySelector(".hx-panels").getAttribute("data-side-gadget-url");
+      var holder = this.$("[data-role=side-gadget]");
+      if (!url || !holder) { return; }
+      var frame = document.createElement("iframe");
+      frame.src = "/harness/gadgets/ifr?url=" + encodeURIComponent(url) + "&lang=en&panel=" +
+        this.number;
+      frame.id = "side-gadget-" + this.number;
+      frame.title = "CRM sample gadget";
+      frame.className = "hx-side-gadget";
+      frame.setAttribute("data-panel", this.number);
+      frame.setAttribute("data-side-gadget", "");
+      holder.innerHTML = "";
+      holder.appendChild(frame);
+    },
+
     frame: function () { return this.$("iframe.hx-gadget"); },
 
     showTab: function (name) {
@@ -319,22 +340,26 @@
 
     gadgetTabVisible: function () { return !this.$("[data-tabpanel=customers]").hidden; },
 
-    /** What another gadget on this desktop publishes on the hub reaches this gadget too. */
+    /** The hub (F5): a message on a topic reaches every gadget of this desktop, by
+     *  postMessage, as the managed hub of Finesse's container hands it on. */
     publish: function (topic, data) {
-      var frame = this.frame();
-      var hub = frame && frame.contentWindow && frame.contentWindow.gadgets &&
-        frame.contentWindow.gadgets.Hub;
-      if (hub) { hub.publish(topic, data); }
+      this.root.querySelectorAll("iframe[data-panel]").forEach(function (frame) {
+        deliverTo(frame, topic, data);
+      });
+    },
+
+    /** Whether a window is one of this desktop's gadgets (a hub message came from it). */
+    owns: function (source) {
+      return Array.prototype.some.call(this.root.querySelectorAll("iframe[data-panel]"),
+                                       function (frame) { return frame.contentWindow === source; });
     },
 
     /** ACTIVE_TAB on the gadget's hub, when its tab is the one showing. */
     announceActiveTab: function () {
       var frame = this.frame();
-      var hub = frame && frame.contentWindow && frame.contentWindow.gadgets &&
-        frame.contentWindow.gadgets.Hub;
-      if (hub && this.gadgetTabVisible()) {
+      if (frame && frame.contentWindow && this.gadgetTabVisible()) {
         this.activeTabs += 1;
-        hub.publish(ACTIVE_TAB, frame.id);
+        deliverTo(frame, ACTIVE_TAB, frame.id);
       }
     },
 
@@ -384,8 +409,23 @@
     }
   };
 
+  function deliverTo(frame, topic, data) {
+    if (frame.contentWindow) {
+      frame.contentWindow.postMessage({cdHub: "deliver", topic: topic, data: data}, "*");
+    }
+  }
+
   var panels = {};
   var template = document.getElementById("hx-panel");
+
+  // A gadget published on the hub: every gadget of its desktop gets it.
+  window.addEventListener("message", function (event) {
+    var message = event.data;
+    if (!message || message.cdHub !== "publish" || typeof message.topic !== "string") { return; }
+    Object.keys(panels).forEach(function (number) {
+      if (panels[number].owns(event.source)) { panels[number].publish(message.topic, message.data); }
+    });
+  });
   var container = document.querySelector(".hx-panels");
 
   function addPanel() {

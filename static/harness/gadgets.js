@@ -47,7 +47,14 @@
     return prefs;
   }
 
+  /** A side gadget (the sample CRM gadget beside ours) shares the panel's hub only: its loads,
+   *  title and height are not the Customer Context gadget's. */
+  function side() {
+    return !!(window.frameElement && window.frameElement.hasAttribute("data-side-gadget"));
+  }
+
   function tell(method) {
+    if (side()) { return undefined; }
     var host = harness();
     var args = Array.prototype.slice.call(arguments, 1);
     if (host && host[method]) { return host[method].apply(host, [panel()].concat(args)); }
@@ -74,7 +81,23 @@
     features: function () { return settings.features.slice(); }
   };
 
-  // pubsub-2: the hub (ContainerServices subscribes to the active-tab topic here).
+  // pubsub-2: the hub. As in Finesse (OpenAjax's managed hub), what a gadget publishes goes to
+  // the container by postMessage, which hands it to every gadget of the desktop (desktop.js),
+  // the publisher included; ContainerServices subscribes to the active-tab topic here too.
+  function deliver(topic, data) {
+    Object.keys(subscriptions).forEach(function (id) {
+      var subscription = subscriptions[id];
+      if (subscription && subscription.topic === topic) { subscription.callback(topic, data); }
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    var message = event.data;
+    if (event.source === window.parent && message && message.cdHub === "deliver") {
+      deliver(message.topic, message.data);
+    }
+  });
+
   gadgets.HubSettings = gadgets.HubSettings || {onConnect: null};
   gadgets.Hub = {
     subscribe: function (topic, callback) {
@@ -84,10 +107,8 @@
     },
     unsubscribe: function (id) { delete subscriptions[id]; },
     publish: function (topic, data) {
-      Object.keys(subscriptions).forEach(function (id) {
-        var subscription = subscriptions[id];
-        if (subscription && subscription.topic === topic) { subscription.callback(topic, data); }
-      });
+      if (window.parent === window) { deliver(topic, data); return; }  // opened on its own
+      window.parent.postMessage({cdHub: "publish", topic: topic, data: data}, "*");
     },
     isConnected: function () { return true; }
   };

@@ -53,3 +53,48 @@ def test_F5_a_pushed_customer_opens_in_the_gadget_and_bad_payloads_are_ignored(d
     publish(desktop, {"type": "customer", "customer_id": customer["id"]})
     expect(widget.locator(".cd-customer-name-text")).to_have_text("Sanne Jansen")
     expect(widget.locator("#cd-open-list .cd-entry-name")).to_have_text("Sanne Jansen")
+
+
+def side_gadget(desktop, number=1):
+    """The sample CRM gadget beside ours on the panel's Home tab, once on the hub."""
+    frame = wait_until(
+        lambda: (
+            (handle := desktop.page.query_selector(f"iframe#side-gadget-{number}"))
+            and handle.content_frame()
+        ),
+        message="the sample CRM gadget's frame",
+    )
+    expect(frame.locator("[data-role=sent]")).to_have_text("Connected to the hub.")
+    return frame
+
+
+def test_F5_a_second_gadget_pushes_through_the_harness_hub(desktop, agent, harness_url, app):
+    customer = agent.post("/api/v1/customers", json={"name": "Sanne Jansen"}).get_json()
+    desktop.sign_in(1, "agent1")
+    widget = gadget(desktop)
+    crm = side_gadget(desktop)
+    # Its file and script come from PUBLIC_URL, the harness is opened by another name.
+    assert not harness_url.startswith(app.config["PUBLIC_URL"])
+    crm_script = crm.evaluate("document.querySelector('script[src*=crm_gadget]').src")
+    assert crm_script.startswith(app.config["PUBLIC_URL"] + "/")
+    home = desktop.panel(1).get_by_role("tab", name="Home")
+    customers_tab = desktop.panel(1).get_by_role("tab", name="Manage Customers")
+    home.click()
+    crm.get_by_label("Customer id").fill(customer["id"])
+    crm.get_by_label("Customer id").press("Enter")  # the form's first button: Push customer
+    expect(crm.locator("[data-role=sent]")).to_have_text("Sent on contextdesk.push.")
+    expect(widget.locator(".cd-customer-name-text")).to_have_text("Sanne Jansen")
+    expect(customers_tab).to_have_attribute("aria-selected", "true")  # activateMyTab
+    home.click()
+    crm.get_by_label("Id", exact=True).fill("crm-7")
+    crm.get_by_label("From").fill("new.customer@example.org")
+    crm.get_by_label("Subject").fill("Order 7 never came")
+    crm.get_by_role("button", name="Push email").click()
+    expect(widget.locator(".cd-customer-name-text")).to_have_text("new.customer@example.org")
+    expect(widget.locator("#cd-open-list .cd-entry")).to_have_count(2)
+    with database.connection_context():
+        wait_until(lambda: Activity.select().where(Activity.source_id == "crm-7").count() == 1)
+    # A second panel's desktop is another agent's: its gadget got nothing.
+    desktop.sign_in(2, "agent2")
+    expect(gadget(desktop, 2).locator("#cd-open-list [data-cd-select]")).to_have_count(0)
+    desktop.screenshot("F5-crm-gadget-pushes")
