@@ -49,7 +49,9 @@
     $(".chat-launcher").setAttribute("aria-expanded", expanded ? "true" : "false");
     $(".chat-launcher").hidden = expanded;
     if (expanded) {
-      var field = state.chat ? $("#chat-message") : $("#chat-name");
+      // The first field left to fill (the site may have filled them in), else Start chat.
+      var field = state.chat ? $("#chat-message")
+        : [$("#chat-name"), $("#chat-email")].filter(function (f) { return !f.value; })[0] || $(".chat-start .chat-primary");
       if (field) { field.focus(); }
     } else {
       $(".chat-launcher").focus();
@@ -62,6 +64,7 @@
     var ended = chatStatus === "ended";
     $("#chat-message").disabled = ended;
     $(".chat-send .chat-primary").disabled = ended;
+    $(".chat-send").hidden = ended;  // nobody is there to read it any more
     $(".chat-end").hidden = ended;
     $(".chat-again").hidden = !ended;
     if (ended) {
@@ -154,6 +157,7 @@
     $(".chat-messages").textContent = "";
     $(".chat-status").textContent = "";
     $(".chat-talk").hidden = true;
+    $(".chat-send").hidden = false;
     $(".chat-start").hidden = false;
     $("#chat-name").focus();
   }
