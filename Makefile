@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: venv catalogues run harness test lint fmt bench gadget clean
+.PHONY: venv catalogues run harness test scale-check lint fmt bench gadget clean
 
 venv: $(VENV)/.installed
 
@@ -31,6 +31,12 @@ harness: venv catalogues
 
 test: venv catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Two web processes and two RQ workers on one PostgreSQL and one Redis, agents on both
+# (docs/operations.md). SCALE_DATABASE_URL names a PostgreSQL database for the check alone:
+# its public schema is dropped. SCALE_ARGS=--quick for a short run.
+scale-check: venv catalogues
+	$(BIN)/python deploy/scale_check.py $(SCALE_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
