@@ -615,7 +615,10 @@ def run_desk(cluster, plan, agents, report):
     }  # some agents are slow
 
     def work(agent):
-        assert agent.call("PUT", "/api/v1/agent/state", json={"state": "ready"}).ok
+        if not agent.call("PUT", "/api/v1/agent/state", json={"state": "ready"}).ok:
+            with lock:
+                problems.append(f"{agent.name} could not become Ready")
+            return
         chance = random.Random(agent.name)
         while not stop.is_set():
             try:
@@ -778,6 +781,7 @@ def run(args):
     cluster = Cluster(args.database, redis_url, plan, workdir)
     report = Report()
     agents = {}
+    texts = []
     try:
         cluster.migrate()
         password = secrets.token_urlsafe(16)
