@@ -56,7 +56,10 @@ EVENTS_DELIVERED = Counter(
 
 # Service-wide counts: family -> (help, label name or None)
 COUNTED = {
-    "offers": ("Offers of tasks to agents, by outcome (made, accepted, timed_out).", "outcome"),
+    "offers": (
+        "Offers of tasks to agents, by outcome (made, accepted, declined, timed_out).",
+        "outcome",
+    ),
     "live_events_published": ("Live events published after a commit, by type.", "type"),
     "requests_auto_closed": ("Requests closed automatically after going quiet (D6).", None),
     "jobs_failed": ("RQ job runs that failed (each retry counts), by job.", "job"),

@@ -11,6 +11,7 @@ from server.schemas.tasks import (
     AcceptIn,
     AgentStateIn,
     AgentStateOut,
+    DeclineIn,
     MessageIn,
     MessageOut,
     MessagePage,
@@ -121,6 +122,19 @@ def get_agent_state():
 def accept_task(task_id):
     offer = load_body(AcceptIn)["offer"] if request.content_length else None
     return dump(AcceptedOut, tasks.accept(g.agent.id, task_id, offer))
+
+
+@bp.post("/tasks/<task_id>/decline")
+@login_required
+@operation(
+    "Decline the offer made to you (D5): the task goes to the next Ready agent and you become "
+    "Not Ready (reason `declined`); 409 when the offer no longer stands",
+    body=DeclineIn,
+    response=AgentStateOut,
+    errors=(400, 401, 404, 409, 422),
+)
+def decline_task(task_id):
+    return dump(AgentStateOut, offers.decline(g.agent.id, task_id, load_body(DeclineIn)["offer"]))
 
 
 @bp.post("/tasks/<task_id>/end")

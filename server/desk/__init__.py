@@ -48,6 +48,7 @@ def desk_messages():
         ),
         "taskTaken": _("Another agent has taken this task."),
         "offerExpired": _("The offer ran out before you accepted it."),
+        "declined": _("You declined the task, so your status is now Not Ready."),
         "notYours": _("This task is not yours."),
         "chatEnded": _("This chat has ended."),
         "customerLeftWaiting": _("The customer left before the chat was accepted."),

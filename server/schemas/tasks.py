@@ -94,6 +94,12 @@ class AcceptIn(Input):
     )
 
 
+class DeclineIn(Input):
+    offer = fields.Integer(
+        required=True, metadata={"description": "The offer's `offer_number`: that offer only."}
+    )
+
+
 class AgentStateIn(Input):
     state = fields.String(required=True, validate=validate.OneOf(AGENT_STATES))
 

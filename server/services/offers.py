@@ -14,6 +14,7 @@ import logging
 from flask import current_app
 
 from server.clock import now
+from server.errors import Conflict, NotFound
 from server.models import AgentState, Task
 from server.schemas.tasks import TaskOut
 from server.services.records import unit_of_work
@@ -196,32 +197,59 @@ def time_out(task_id, offer_number):
     if left > 0:
         return left
     with unit_of_work() as outbox:
-        won = (
-            Task.update(
-                status="queued",
-                agent=None,
-                offered_at=None,
-                offer_expires_at=None,
-                version=Task.version + 1,
-            )
-            .where(
-                (Task.id == task.id)
-                & (Task.status == "offered")
-                & (Task.offer_number == offer_number)
-                & (Task.offer_expires_at <= at)
-            )
-            .execute()
+        won = _back_in_queue(
+            task.id, (Task.offer_number == offer_number) & (Task.offer_expires_at <= at)
         )
         if not won:
             return SETTLED
-        release(task.id, task.agent_id, state="not_ready", reason="offer_timeout", changed_at=at)
+        _not_ready_after(outbox, task.id, task.agent_id, "offer_timeout", at)
         outbox.count("offers", "timed_out")
-        outbox.add(
-            {"type": "state", "to": task.agent_id, "state": "not_ready", "reason": "offer_timeout"}
-        )
-        queue_changed(outbox)
     dispatch()  # the task goes to the next Ready agent (D5)
     return TIMED_OUT
+
+
+def decline(agent_id, task_id, offer_number):
+    """The agent says no to the offer: the task goes to the next Ready agent at once, and the
+    agent becomes Not Ready (reason `declined`), as after a time-out, so it is not offered
+    straight back. 409 when that offer no longer stands (accepted, run out or withdrawn)."""
+    task = Task.get_or_none(Task.id == task_id) if str(task_id).isdigit() else None
+    if task is None:
+        raise NotFound("task", task_id)
+    at = now()
+    with unit_of_work() as outbox:
+        won = _back_in_queue(
+            task.id, (Task.agent == agent_id) & (Task.offer_number == offer_number)
+        )
+        if not won:
+            raise Conflict("This offer no longer stands.", type_="/problems/offer-expired")
+        _not_ready_after(outbox, task.id, agent_id, "declined", at)
+        outbox.cancel(timeout_job_id(task.id, offer_number))
+        outbox.count("offers", "declined")
+    dispatch()
+    return state_of(agent_id)
+
+
+def _back_in_queue(task_id, condition):
+    """Put an offered task back in the queue, its place kept (`queued_at` stays), if
+    `condition` still holds; whether it did."""
+    return (
+        Task.update(
+            status="queued",
+            agent=None,
+            offered_at=None,
+            offer_expires_at=None,
+            version=Task.version + 1,
+        )
+        .where((Task.id == task_id) & (Task.status == "offered") & condition)
+        .execute()
+    )
+
+
+def _not_ready_after(outbox, task_id, agent_id, reason, at):
+    """The offer's agent lets go of it and is Not Ready, and its desks are told why."""
+    release(task_id, agent_id, state="not_ready", reason=reason, changed_at=at)
+    outbox.add({"type": "state", "to": agent_id, "state": "not_ready", "reason": reason})
+    queue_changed(outbox)
 
 
 def time_out_lapsed(grace=LAPSED_GRACE):
@@ -238,17 +266,7 @@ def time_out_lapsed(grace=LAPSED_GRACE):
 def let_go(task_id, agent_id):
     """Put a task offered to this agent back in the queue, with no penalty (the agent chose
     another task or went Not Ready). Call inside the transaction that changes the agent."""
-    released = (
-        Task.update(
-            status="queued",
-            agent=None,
-            offered_at=None,
-            offer_expires_at=None,
-            version=Task.version + 1,
-        )
-        .where((Task.id == task_id) & (Task.status == "offered") & (Task.agent == agent_id))
-        .execute()
-    )
+    released = _back_in_queue(task_id, Task.agent == agent_id)
     if released:
         release(task_id, agent_id)
         with unit_of_work() as outbox:  # nested: the caller's transaction and outbox

@@ -179,9 +179,9 @@
     else if (data.type === "offer") { desk.offer.show(data.task, data.expires_at); desk.lists.load(); }
     else if (data.type === "state") {
       showState({ state: data.state });
-      if (data.reason === "offer_timeout") {
+      if (data.reason === "offer_timeout" || data.reason === "declined") {
         desk.offer.hide();
-        desk.notice(messages.offerTimedOut);
+        desk.notice(data.reason === "declined" ? messages.declined : messages.offerTimedOut);
       }
     }
     else if (data.type === "message") { desk.pane.message(data); }

@@ -2,7 +2,8 @@
  * meanwhile and, if the agent asked for it, a chime sounds, for an agent in another window.
  * The service decides the time-out: when it comes, a `state` event (desk.js) closes the dialog
  * and says why the agent is Not Ready. Escape does not dismiss it: an offer only ends by
- * Accept or by running out, so an agent cannot lose a task by a stray key. */
+ * Accept, Decline (the task goes to the next Ready agent, the agent Not Ready) or by running
+ * out, so an agent cannot lose a task by a stray key. */
 (function () {
   "use strict";
 
@@ -117,6 +118,16 @@
     var offer = state.offer;
     if (!offer) { return hide(); }
     desk.lists.accept(offer.id, offer.number).then(hide, hide);
+  });
+  document.getElementById("desk-offer-decline").addEventListener("click", function () {
+    var offer = state.offer;
+    if (!offer) { return hide(); }
+    desk.api("POST", "/tasks/" + encodeURIComponent(offer.id) + "/decline", { offer: offer.number })
+      .then(function (agentState) {
+        hide();
+        desk.showState(agentState);
+        desk.notice(desk.messages.declined);
+      }, function (error) { hide(); desk.problem(error); desk.lists.load(); });
   });
   // Escape asks the dialog to cancel: refused while the offer stands. Browsers let a page
   // refuse only so often (a second Escape may close it anyway), so a dialog closed while its

@@ -194,3 +194,30 @@ def test_O5_a_chat_token_opens_no_other_chats_socket(app, queue_task):
     ):
         assert refused_status(base + query, "https://shop.example.com") == 401, query
     assert refused_status(base + f"?chat={mine['id']}&token={mine['chat_token']}") == 101
+
+
+def test_D5_a_declined_offer_goes_to_the_next_ready_agent_and_the_agent_is_not_ready(
+    app, desk_sign_in, queue_task
+):
+    one, two = desk_sign_in("care1"), desk_sign_in("care2")
+    with database.connection_context():
+        offers.set_state("care1", "ready")
+    task = queue_task()
+    offered = one.get("/api/v1/queue").get_json()["offer"]
+    assert offered["id"] == task["id"]
+    with database.connection_context():
+        offers.set_state("care2", "ready")
+    # Not another agent's offer, nor an offer by another number.
+    assert two.post(f"/api/v1/tasks/{task['id']}/decline", json={"offer": 1}).status_code == 409
+    assert one.post(f"/api/v1/tasks/{task['id']}/decline", json={"offer": 2}).status_code == 409
+    assert one.post(f"/api/v1/tasks/{task['id']}/decline", json={}).status_code == 422
+    declined = one.post(f"/api/v1/tasks/{task['id']}/decline", json={"offer": 1})
+    assert declined.status_code == 200
+    assert (declined.get_json()["state"], declined.get_json()["reason"]) == (
+        "not_ready",
+        "declined",
+    )
+    assert two.get("/api/v1/queue").get_json()["offer"]["id"] == task["id"]
+    assert one.get("/api/v1/queue").get_json()["offer"] is None
+    again = one.post(f"/api/v1/tasks/{task['id']}/decline", json={"offer": 1})
+    assert again.status_code == 409 and again.get_json()["type"] == "/problems/offer-expired"

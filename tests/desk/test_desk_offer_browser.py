@@ -51,3 +51,17 @@ def test_D5_the_offer_stands_through_escape_flashes_the_title_and_chimes(
     page.reload()
     agent.page.wait_for_selector("#desk-lists:not([aria-busy])")
     expect(page.get_by_role("checkbox", name="Sound for new tasks")).to_be_checked()
+
+
+def test_D5_decline_hands_the_offer_on_and_says_why_the_agent_is_not_ready(
+    desk, desk_agents, queue_task
+):
+    page = desk().open().sign_in("care1", desk_agents["care1"]).page
+    page.get_by_role("combobox", name="Status").select_option("Ready")
+    queue_task("email", {"email": "cy@example.org"}, subject="Refund", name="Cy")
+    offer = page.get_by_role("dialog", name="New task")
+    offer.get_by_role("button", name="Decline").click()
+    expect(offer).to_be_hidden()
+    expect(page.get_by_role("combobox", name="Status")).to_have_value("not_ready")
+    expect(page.get_by_role("alert")).to_contain_text("You declined the task")
+    expect(page.get_by_role("list", name="Queue")).to_contain_text("Refund")
