@@ -60,6 +60,7 @@ class Plan:
     desk_agents: int  # Ready agents taking tasks, half on each web process
     tasks: int
     let_run_out: float  # share of offers an agent leaves to run out
+    decline: float  # share of offers an agent declines
     editors: int
     edits: int  # accepted edits per editor
     requests: int  # requests that fall due for the auto-close
@@ -68,8 +69,8 @@ class Plan:
     deadline: int  # seconds the offers may take
 
 
-FULL = Plan(40, 400, 0.1, 16, 10, 300, 4, 20, 300)
-QUICK = Plan(6, 24, 0.15, 4, 5, 20, 3, 8, 60)
+FULL = Plan(40, 400, 0.1, 0.05, 16, 10, 300, 4, 20, 300)
+QUICK = Plan(6, 24, 0.15, 0.15, 4, 5, 20, 3, 8, 60)
 
 
 def free_port():
@@ -604,15 +605,32 @@ def check_live(record, accepted, editors, offers_made, offers_seen, report):
 
 
 def run_desk(cluster, plan, agents, report):
-    """Ready agents on both processes take tasks; some offers are left to run out."""
+    """Ready agents on both processes take tasks; some offers are declined, some left to run
+    out (each makes the agent Not Ready: it becomes Ready again)."""
     desk = [agents[f"desk-{n}"] for n in range(1, plan.desk_agents + 1)]
     offers, accepts, ends, refusals, problems = [], [], [], [], []
+    declines = {}  # (task, offer number) -> when the agent sent its decline
     lock = threading.Lock()
     stop = threading.Event()
     rng = random.Random(13)
     let_run_out = {
         agent.name: rng.random() < plan.let_run_out * 3 for agent in desk
     }  # some agents are slow
+
+    def answer(agent, task, verb, at):
+        """Accept or decline the offer; a 409 because it ran out meanwhile is no fault."""
+        response = agent.call(
+            "POST", f"/api/v1/tasks/{task['id']}/{verb}", json={"offer": task["offer_number"]}
+        )
+        if response.status_code != 200:
+            with lock:
+                refusals.append((task["id"], agent.name, response.status_code, at))
+                if response.json().get("type") != "/problems/offer-expired":
+                    problems.append(
+                        f"{agent.name}'s {verb} of offer {task['id']}/{task['offer_number']}: "
+                        f"{response.text[:200]}"
+                    )
+        return response.status_code == 200
 
     def work(agent):
         if not agent.call("PUT", "/api/v1/agent/state", json={"state": "ready"}).ok:
@@ -632,22 +650,15 @@ def run_desk(cluster, plan, agents, report):
                     offers.append(offer)
                 if let_run_out[agent.name] and chance.random() < 0.5:
                     continue  # the state event comes when it has run out
-                response = agent.call(
-                    "POST",
-                    f"/api/v1/tasks/{task['id']}/accept",
-                    json={"offer": task["offer_number"]},
-                )
-                with lock:
-                    if response.status_code == 200:
+                if chance.random() < plan.decline:
+                    sent = time.time()
+                    if answer(agent, task, "decline", at):
+                        with lock:
+                            declines[(task["id"], task["offer_number"])] = sent
+                    continue
+                if answer(agent, task, "accept", at):
+                    with lock:
                         accepts.append((task["id"], task["offer_number"], agent.name, time.time()))
-                    else:
-                        refusals.append((task["id"], agent.name, response.status_code, at))
-                        if response.json().get("type") != "/problems/offer-expired":
-                            problems.append(
-                                f"{agent.name}'s accept of its offer {task['id']}/"
-                                f"{task['offer_number']}: {response.text[:200]}"
-                            )
-                if response.status_code == 200:
                     time.sleep(chance.random() * 0.05)  # the conversation
                     ended = agent.call("POST", f"/api/v1/tasks/{task['id']}/end")
                     with lock:
@@ -655,7 +666,7 @@ def run_desk(cluster, plan, agents, report):
                             ends.append(task["id"])
                         else:
                             problems.append(f"end of {task['id']}: {ended.text[:200]}")
-            elif event["type"] == "state" and event.get("reason") == "offer_timeout":
+            elif event["type"] == "state" and event.get("reason") in ("offer_timeout", "declined"):
                 agent.call("PUT", "/api/v1/agent/state", json={"state": "ready"})
             elif event["type"] == "closed":
                 with lock:
@@ -695,7 +706,28 @@ def run_desk(cluster, plan, agents, report):
     for thread in threads:
         thread.join(5)
     took = time.time() - started
+    problems += offer_problems(offers, accepts, declines, task_ids)
+    lost = task_ids - set(ends)
+    if lost:
+        problems.append(f"{len(lost)} tasks never handled: {sorted(lost)[:10]}")
+    ran_out = len(offers) - len(accepts) - len(declines) - len(refusals)
+    report.check(
+        "no task is offered twice",
+        not problems,
+        f"{len(task_ids)} tasks, {len(desk)} Ready agents on both processes, {len(offers)} "
+        f"offers, each to one agent, and again only after it was declined or ran out "
+        f"({len(declines)} declined, {ran_out} ran out, {len(refusals)} answered too late); "
+        f"{len(accepts)} accepted once each, {len(task_ids) - len(lost)} handled, "
+        f"{len(lost)} lost ({took:.1f} s)",
+        problems,
+    )
+    return len(offers)
 
+
+def offer_problems(offers, accepts, declines, task_ids):
+    """What breaks D5 in what the agents saw: an offer to two agents, a task offered again
+    before its offer ended (declined, ran out) or after an accept, a task not accepted once."""
+    problems = []
     by_offer = collections.defaultdict(set)
     by_task = collections.defaultdict(list)
     for task_id, number, name, at, expires in offers:
@@ -714,6 +746,9 @@ def run_desk(cluster, plan, agents, report):
         for (number, _, expires, _), (later, at, _, _) in itertools.pairwise(made):
             if (task_id, number) in accepted_offer:
                 problems.append(f"task {task_id} was offered again ({later}) after an accept")
+            elif (task_id, number) in declines:
+                if at < declines[(task_id, number)]:
+                    problems.append(f"task {task_id}: offer {later} came before {number}'s decline")
             elif at < expires:
                 problems.append(
                     f"task {task_id}: offer {later} came {expires - at:.2f} s before offer "
@@ -722,20 +757,7 @@ def run_desk(cluster, plan, agents, report):
     for task_id in task_ids:
         if accepted[task_id] != 1:
             problems.append(f"task {task_id} was accepted {accepted[task_id]} times")
-    lost = task_ids - set(ends)
-    if lost:
-        problems.append(f"{len(lost)} tasks never handled: {sorted(lost)[:10]}")
-    ran_out = len(offers) - len(accepts) - len(refusals)
-    report.check(
-        "no task is offered twice",
-        not problems,
-        f"{len(task_ids)} tasks, {len(desk)} Ready agents on both processes, {len(offers)} "
-        f"offers, each to one agent and again only after it ran out ({ran_out} ran out, "
-        f"{len(refusals)} accepts too late); {len(accepts)} accepted once each, "
-        f"{len(task_ids) - len(lost)} handled, {len(lost)} lost ({took:.1f} s)",
-        problems,
-    )
-    return len(offers)
+    return problems
 
 
 METRIC_LINE = re.compile(r"^contextdesk_\w+")
