@@ -57,3 +57,29 @@ def test_C10_issue11_views_in_every_language_at_400_and_1200(agent, widget, loca
     page.locator("[data-cd-create]").click()
     expect(page.locator("#cd-customer-name-error")).not_to_be_empty()
     both_widths(widget, locale, "create-refused-empty")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_C10_C12_shared_identity_views_in_every_language_at_400_and_1200(agent, widget, locale):
+    """The choice for a number three customers share, and the prompt for a taken email."""
+    for name in ("Anna de Vries", "Bram de Vries", "Carla de Vries"):
+        agent.post(
+            "/api/v1/customers",
+            json={"name": name, "phone": "+31 6 5555 0000", "confirm_shared": True},
+        )
+    agent.call("+31 6 5555 0000", "dialog-1")
+    widget.open(locale=locale)
+    page = widget.page
+    expect(page.locator(".cd-shared [data-cd-choose-customer]")).to_have_count(2)
+    both_widths(widget, locale, "shared-number-choice")
+
+    agent.call("+31 20 123 4567", "dialog-2")
+    page.evaluate("ContextDesk.widget.refresh()")
+    widget.settle()
+    expect(page.locator("#cd-customer")).to_have_attribute("data-known", "false")
+    page.locator(".cd-customer-name").click()
+    page.locator("#cd-customer-name").fill("Carla")
+    page.locator("#cd-customer-phone").fill("06 5555 0000")
+    page.locator("[data-cd-create]").click()
+    expect(page.locator("[data-cd-taken] [data-cd-open-customer]")).to_have_count(3)
+    both_widths(widget, locale, "identity-taken-prompt")
