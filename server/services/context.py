@@ -38,6 +38,8 @@ def journey_page(customer_id, cursor):
 
 
 FORM_FIELDS = ("name", "email", "phone")
+# The property a Care Desktop task's activity keeps the name its customer gave under (D9).
+GIVEN_NAME = "contactName"
 
 
 def parse_prefill(setting):
@@ -62,6 +64,7 @@ def new_customer_form(customer, activity, mapping):
         "fields": dict(customer.fields or {}),
     }
     properties = (activity.properties if activity is not None else None) or {}
+    mapping = {"name": GIVEN_NAME, **mapping}  # unless PREFILL_FROM names its own
     for field, prop in mapping.items():
         value = str(properties.get(prop) or "").strip()
         if not value:

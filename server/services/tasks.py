@@ -13,6 +13,7 @@ from server.models import AgentState, Task, TaskMessage
 from server.services import customers, interactions, journey, offers
 from server.services import identity as ids
 from server.services import requests as requests_service
+from server.services.context import GIVEN_NAME
 from server.services.paging import Page
 from server.services.read_models import AcceptedTask, CreatedTask, TaskContext
 from server.services.records import get_or_404, unit_of_work
@@ -163,6 +164,9 @@ def accept(agent_id, task_id, offer_number=None):
                 source_id(task),
                 {task.identity_kind: task.identity_value} if task.identity_kind else {},
                 task.subject,
+                # The name the customer gave (the chat widget asks it) prefills the form that
+                # makes an unknown customer known (F6, C7).
+                {GIVEN_NAME: task.contact_name} if task.contact_name else None,
             )
             Task.update(activity=interaction.activity.id).where(Task.id == task.id).execute()
             if task.medium == "chat":

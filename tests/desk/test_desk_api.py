@@ -221,3 +221,19 @@ def test_D5_a_declined_offer_goes_to_the_next_ready_agent_and_the_agent_is_not_r
     assert one.get("/api/v1/queue").get_json()["offer"] is None
     again = one.post(f"/api/v1/tasks/{task['id']}/decline", json={"offer": 1})
     assert again.status_code == 409 and again.get_json()["type"] == "/problems/offer-expired"
+
+
+def test_D9_F6_the_name_a_visitor_gave_prefills_the_form_that_makes_them_a_customer(
+    client, desk_sign_in
+):
+    chat = client.post(
+        "/api/v1/chats", json={"name": "Ann Visitor", "email": "ann@example.org"}
+    ).get_json()
+    agent = desk_sign_in("care1")
+    accepted = agent.post(f"/api/v1/tasks/{chat['id']}/accept", json={}).get_json()
+    customer_id = accepted["activity"]["customer_id"]
+    card = agent.get(
+        f"/widget/customers/{customer_id}?activity={accepted['activity']['id']}"
+    ).get_data(as_text=True)
+    assert 'value="Ann Visitor"' in card and 'value="ann@example.org"' in card
+    assert 'data-known="false"' in card  # a prefill only: the agent still creates (C7)
