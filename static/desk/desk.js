@@ -196,7 +196,10 @@
       desk.offer.hide();
       desk.notice(messages.customerLeftWaiting);
     }
-    if (data.state === "active" && desk.pane.shown() === String(data.task)) { desk.pane.reload(); }
+    if (data.state === "active") {
+      desk.lists.load();
+      if (desk.pane.shown() === String(data.task)) { desk.pane.reload(); }
+    }
   }
 
   var kept = window.sessionStorage.getItem(STORE);

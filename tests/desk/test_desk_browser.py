@@ -158,6 +158,8 @@ def test_D9_a_visitor_the_site_knows_is_prefilled_and_leaving_shows_in_the_desk(
     expect(agent.page.get_by_role("textbox", name="Message")).to_be_visible()
     site.get_by_role("button", name="End chat").click()
     expect(agent.page.locator("#desk-pane")).to_contain_text("The customer has left the chat.")
+    active = agent.page.get_by_role("list", name="Active tasks")
+    expect(active).to_contain_text("The customer has left the chat.")
     expect(agent.page.get_by_role("textbox", name="Message")).to_have_count(0)
     agent.page.get_by_role("button", name="End", exact=True).click()
     expect(agent.page.get_by_role("list", name="Active tasks")).to_contain_text("No active task")
