@@ -117,12 +117,19 @@
   /** The journey's next page in place of "Show older"; the focus goes to its first entry. */
   function older(button) {
     var more = button.closest("li");
-    var shown = dom.$$(".cd-journey-item", more.parentElement).length;
+    var list = more.parentElement;
+    var shown = dom.$$(".cd-journey-item", list).length;
+    // Once the page is in (it may wait behind a refresh of the journey under way, whose
+    // promise htmx resolves at once), or the journey was drawn anew without it.
+    var settled = function () {
+      if (more.isConnected) { return; }
+      list.removeEventListener("htmx:afterSettle", settled);
+      var first = dom.$$(".cd-journey-item", list)[shown];
+      if (first) { first.tabIndex = -1; first.focus(); }
+    };
+    list.addEventListener("htmx:afterSettle", settled);
     htmx.ajax("GET", button.dataset.cdUrl, { source: more, target: more, swap: "outerHTML" })
-      .then(function () {
-        var first = dom.$$("#cd-journey-list .cd-journey-item")[shown];
-        if (first) { first.tabIndex = -1; first.focus(); }
-      }, function () { /* dropped for a newer refresh of the journey: it is drawn anew */ });
+      .catch(function () { /* dropped for a newer refresh of the journey: it is drawn anew */ });
   }
 
   // --- Events: the document's (once), the root's (once per root) ---------------------------
