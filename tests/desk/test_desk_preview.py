@@ -72,7 +72,8 @@ def test_D2_O5_an_entry_is_only_shown_for_a_task_the_agent_may_preview(
 
 @pytest.mark.browser
 def test_D2_pointing_at_or_tabbing_to_an_entry_shows_it_in_the_preview(desk, desk_agents, history):
-    page = desk().open().sign_in("care1", desk_agents["care1"]).page
+    agent = desk().open().sign_in("care1", desk_agents["care1"])
+    page = agent.page
     page.get_by_role("list", name="Queue").get_by_role("button").filter(has_text="Again").click()
     journey = page.locator("#desk-preview .desk-preview-journey")
     details = page.locator("#desk-preview-entry")
@@ -82,6 +83,7 @@ def test_D2_pointing_at_or_tabbing_to_an_entry_shows_it_in_the_preview(desk, des
     expect(details).to_be_visible()
     expect(details).to_contain_text("Promised a call back.")
     expect(details).to_contain_text("engine")
+    agent.shot("desk-en-preview-entry-1280")
     # By keyboard: the entries take the focus in turn, each showing its details.
     first = journey.locator("[data-cd-change]").first
     first.focus()
