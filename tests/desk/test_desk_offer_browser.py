@@ -65,3 +65,20 @@ def test_D5_decline_hands_the_offer_on_and_says_why_the_agent_is_not_ready(
     expect(page.get_by_role("combobox", name="Status")).to_have_value("not_ready")
     expect(page.get_by_role("alert")).to_contain_text("You declined the task")
     expect(page.get_by_role("list", name="Queue")).to_contain_text("Refund")
+
+
+def test_D5_D9_an_offered_chat_the_visitor_ends_is_withdrawn_from_the_dialog(
+    app, desk, desk_agents, new_page
+):
+    page = desk().open().sign_in("care1", desk_agents["care1"]).page
+    page.get_by_role("combobox", name="Status").select_option("Ready")
+    site = new_page()
+    site.goto(app.config["PUBLIC_URL"] + "/chat/demo?name=Dee&email=dee@example.org")
+    site.get_by_role("button", name="Chat with us").click()
+    site.get_by_role("button", name="Start chat").click()
+    offer = page.get_by_role("dialog", name="New task")
+    expect(offer).to_be_visible()
+    site.get_by_role("button", name="End chat").click()
+    expect(offer).to_be_hidden()
+    expect(page.get_by_role("alert")).to_contain_text("The customer left before the chat")
+    expect(page.get_by_role("combobox", name="Status")).to_have_value("ready")  # no penalty
