@@ -155,3 +155,20 @@ def test_D9_a_chat_whose_visitor_never_connects_is_left_and_a_present_one_is_kep
     never = start_chat("Bo", "bo@example.org")
     with app.app_context(), database.connection_context():
         assert chats.check_gone(redis, int(never["id"])) is True
+
+
+def test_D9_a_visitor_kept_connected_stays_here_through_the_hubs_ticks(app):
+    """A chat open for longer than an entry lasts (HERE_FOR) stays "here": each tick of the
+    live hub renews the entry of every visitor's socket of its process."""
+    from server.realtime.hub import Hub
+    from server.realtime.protocol import customer_key
+
+    redis = redis_of(app)
+    hub = Hub(redis)
+    visitor = hub.connect(customer_key("7"), "customer")
+    chats.visitor_here(redis, "7", visitor.id, at=time.time() - 3600)  # never renewed since
+    assert not chats.visitor_seen_within(redis, "7", 60)
+    hub.tick()
+    assert chats.visitor_seen_within(redis, "7", 0)
+    hub.disconnect(visitor)
+    hub.stop()
