@@ -80,11 +80,13 @@
     "/problems/customer-left": "customerLeftWaiting",
   };
 
-  /** Say something to the agent in the notice line (role=alert); empty text hides it. */
-  desk.notice = function (text) {
+  /** Say something to the agent in the notice line (role=alert); empty text hides it.
+   * `info`: news, not a refusal (a declined offer, a customer who left), shown calmer. */
+  desk.notice = function (text, info) {
     var notice = document.getElementById("desk-notice");
     notice.textContent = text || "";
     notice.hidden = !text;
+    notice.classList.toggle("desk-notice-info", Boolean(info));
   };
 
   /** Say why the service refused, in the agent's language where the desk knows the case. */
@@ -181,7 +183,8 @@
       showState({ state: data.state });
       if (data.reason === "offer_timeout" || data.reason === "declined") {
         desk.offer.hide();
-        desk.notice(data.reason === "declined" ? messages.declined : messages.offerTimedOut);
+        if (data.reason === "declined") { desk.notice(messages.declined, true); }
+        else { desk.notice(messages.offerTimedOut); }
       }
     }
     else if (data.type === "message") { desk.pane.message(data); }
@@ -194,7 +197,7 @@
     var offered = desk.offer.state.offer;
     if (data.state === "abandoned" && offered && offered.id === String(data.task)) {
       desk.offer.hide();
-      desk.notice(messages.customerLeftWaiting);
+      desk.notice(messages.customerLeftWaiting, true);
     }
     if (data.state === "active") {
       desk.lists.load();

@@ -126,7 +126,7 @@
       .then(function (agentState) {
         hide();
         desk.showState(agentState);
-        desk.notice(desk.messages.declined);
+        desk.notice(desk.messages.declined, true);
       }, function (error) { hide(); desk.problem(error); desk.lists.load(); });
   });
   // Escape asks the dialog to cancel: refused while the offer stands. Browsers let a page
