@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: venv catalogues run harness test scale-check lint fmt bench gadget clean
+.PHONY: venv catalogues run harness test scale-check fuzz lint fmt bench gadget clean
 
 venv: $(VENV)/.installed
 
@@ -37,6 +37,12 @@ test: venv catalogues
 # its public schema is dropped. SCALE_ARGS=--quick for a short run.
 scale-check: venv catalogues
 	$(BIN)/python deploy/scale_check.py $(SCALE_ARGS)
+
+# schemathesis over the whole API for FUZZ_SECONDS (30 min by default); `make test` runs a
+# short, deterministic round of the same. DATABASE_URL=postgresql://… fuzzes on PostgreSQL.
+fuzz: venv
+	FUZZ=long FUZZ_SECONDS=$${FUZZ_SECONDS:-1800} $(BIN)/python -m pytest -s \
+		tests/hardening/test_O3_fuzz.py
 
 lint: venv
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask, g
 
-from server import config
+from server import config, inputs
 
 
 def create_app(test_config=None):
@@ -29,6 +29,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     config.finish(app.config)
+    app.json = inputs.JSONProvider(app)  # deep JSON is a 400, not a RecursionError (O3)
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)

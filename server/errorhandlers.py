@@ -39,7 +39,13 @@ def init_app(app):
     def handle_http(error):
         if not request.path.startswith(("/api/", "/finesse/")):
             return error
-        return problem_response(Problem(error.code, error.description))
+        response = problem_response(Problem(error.code, error.description))
+        # What the error says in its headers stays said: 405's Allow (TRACE, PUT…), 429's
+        # Retry-After, 401's WWW-Authenticate.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

@@ -17,6 +17,7 @@ LIMITS = {
     "password": 1000,
     "authorization": 8000,
     "source_id": 200,
+    "cursor": 500,  # a paging cursor as this service writes them
 }
 
 TEXT = LIMITS["text"]

@@ -115,7 +115,9 @@ def stop_all(children):
 def serve(env, host, port, public, settings, embedded):
     """Run gunicorn and the RQ worker; return the exit status once stopped or one dies."""
     web = [os.path.join(BIN, "gunicorn"), "server.wsgi:app", f"--bind={host}:{port}"]
-    web += ["--worker-class=gthread", f"--threads={env.get('WEB_THREADS', '600')}"]
+    # gthread, answering what gunicorn refuses itself (a 414) as problem+json too.
+    web += ["--worker-class=server.web_worker.ThreadWorker"]
+    web += [f"--threads={env.get('WEB_THREADS', '600')}"]
     web += [f"--workers={env.get('WEB_WORKERS', '1')}", "--graceful-timeout=5"]
     web += ["--timeout=0"]  # websockets hold a thread for as long as they are open
     web += ["--no-control-socket"]  # not one in $HOME that every run would share

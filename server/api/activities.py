@@ -47,6 +47,7 @@ def update_activity(activity_id):
     response=ActivityOut,
     status=201,
     errors=(400, 401, 404, 409, 422),
+    links={"remove_tag": {"activity_id": "$response.body#/id", "name": "$response.body#/tags/0"}},
 )
 def add_tag(activity_id):
     data = load_body(TagIn)

@@ -4,7 +4,15 @@ import hmac
 
 from flask import current_app, g, request
 
-from server.api.plumbing import bp, dump, load_body, load_query, operation
+from server.api.plumbing import (
+    TASK_OPERATIONS,
+    bp,
+    dump,
+    links_to,
+    load_body,
+    load_query,
+    operation,
+)
 from server.auth import bearer_token, login_required, sessions
 from server.schemas.tasks import (
     AcceptedOut,
@@ -44,7 +52,8 @@ def chat_caller(task_id):
     token = bearer_token()
     if not token:
         raise Unauthorized("Send 'Authorization: Bearer <session or chat token>'.")
-    if tasks.is_customer_of(tasks.get_task(task_id), token):
+    # An unknown task and a wrong token both get the 401: no probing which task ids exist.
+    if tasks.is_customer_of_task(task_id, token):
         return None
     g.agent, g.session_id = sessions().agent_for(token)
     return g.agent.id
@@ -60,6 +69,7 @@ def chat_caller(task_id):
     response=TaskCreatedOut,
     status=201,
     errors=(400, 401, 422),
+    links=links_to(TASK_OPERATIONS, task_id="$response.body#/id"),
 )
 def create_task():
     require_integration_key()

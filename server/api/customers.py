@@ -2,7 +2,17 @@
 
 from flask import g
 
-from server.api.plumbing import bp, dump, load_body, load_query, operation, page
+from server.api.plumbing import (
+    CUSTOMER_OPERATIONS,
+    REQUEST_OPERATIONS,
+    bp,
+    dump,
+    links_to,
+    load_body,
+    load_query,
+    operation,
+    page,
+)
 from server.auth import login_required
 from server.schemas.common import PageQuery
 from server.schemas.customers import (
@@ -13,7 +23,7 @@ from server.schemas.customers import (
     SearchQuery,
 )
 from server.schemas.journey import JourneyPage
-from server.schemas.requests import RequestIn, RequestOut, RequestsQuery
+from server.schemas.requests import RequestIn, RequestList, RequestOut, RequestsQuery
 from server.services import customers, journey
 from server.services import requests as requests_service
 
@@ -39,6 +49,7 @@ def search_customers():
     response=CustomerOut,
     status=201,
     errors=(400, 401, 404, 409, 422),
+    links=links_to(CUSTOMER_OPERATIONS, customer_id="$response.body#/id"),
 )
 def create_customer():
     data = load_body(CustomerIn)
@@ -90,15 +101,12 @@ def customer_journey(customer_id):
 @operation(
     "The customer's requests, newest update first",
     query=RequestsQuery,
-    response=RequestOut,
-    many=True,
+    response=RequestList,
     errors=(401, 404, 422),
 )
 def customer_requests(customer_id):
     args = load_query(RequestsQuery)
-    return {
-        "items": dump(RequestOut, customers.open_requests(customer_id, args["status"]), many=True)
-    }
+    return dump(RequestList, {"items": customers.open_requests(customer_id, args["status"])})
 
 
 @bp.post("/customers/<customer_id>/requests")
@@ -109,6 +117,7 @@ def customer_requests(customer_id):
     response=RequestOut,
     status=201,
     errors=(400, 401, 404, 422),
+    links=links_to(REQUEST_OPERATIONS, request_id="$response.body#/id"),
 )
 def create_request(customer_id):
     data = load_body(RequestIn)

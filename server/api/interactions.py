@@ -2,7 +2,16 @@
 
 from flask import g
 
-from server.api.plumbing import bp, dump, load_body, operation
+from server.api.plumbing import (
+    ACTIVITY_OPERATIONS,
+    CUSTOMER_OPERATIONS,
+    REQUEST_OPERATIONS,
+    bp,
+    dump,
+    links_to,
+    load_body,
+    operation,
+)
 from server.auth import login_required
 from server.schemas.activities import ActivityOut
 from server.schemas.interactions import (
@@ -23,6 +32,13 @@ from server.services import interactions, workspace
     response=InteractionOut,
     status=201,
     errors=(400, 401, 422),
+    also={200: "This source_id was registered before: its activity, unchanged"},
+    links={
+        **links_to(ACTIVITY_OPERATIONS, activity_id="$response.body#/activity/id"),
+        **links_to(REQUEST_OPERATIONS, request_id="$response.body#/request/id"),
+        **links_to(CUSTOMER_OPERATIONS, customer_id="$response.body#/request/customer_id"),
+        "end_interaction": {"source_id": "$response.body#/activity/source_id"},
+    },
 )
 def register_interaction():
     data = load_body(InteractionIn)

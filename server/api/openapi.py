@@ -8,6 +8,7 @@ from flask import current_app
 
 from server.api.plumbing import bp, operation
 from server.limits import LIMITS
+from server.schemas.common import Input
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
@@ -29,15 +30,18 @@ PROBLEM = {
 
 def build_spec(app):
     """An OpenAPI 3 document for every /api/v1 route of `app`."""
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Context Desk API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
         servers=[{"url": app.config["PUBLIC_URL"]}],
     )
+    plugin.converter.add_attribute_function(_json_schema_of_field)
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    _add_rules_across_fields(spec)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith("/api/v1"):
             continue
@@ -51,6 +55,27 @@ def build_spec(app):
             operations[method.lower()] = _operation(view, info, _PARAM.findall(rule.rule))
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def _json_schema_of_field(self, field, ret, **kwargs):
+    """A field's `json_schema` metadata: what apispec cannot infer (anyOf) added as it is."""
+    return dict(field.metadata.get("json_schema", {}))
+
+
+def _add_rules_across_fields(spec):
+    """Every input schema with an `openapi_extra` (server.schemas.common.Input), registered
+    under the name apispec gives it, with that JSON Schema added to its own."""
+    plugin = spec.plugins[0]
+    pending = list(Input.__subclasses__())
+    while pending:
+        schema = pending.pop()
+        pending.extend(schema.__subclasses__())
+        if not schema.openapi_extra:
+            continue
+        name = plugin.schema_name_resolver(schema)
+        if name not in spec.components.schemas:
+            spec.components.schema(name, schema=schema)
+        spec.components.schemas[name].update(schema.openapi_extra)
 
 
 def _operation(view, info, path_params):
@@ -81,6 +106,16 @@ def _operation(view, info, path_params):
         }
     else:
         operation["responses"][str(info["status"])] = {"description": "OK"}
+    if info["links"]:
+        operation["responses"][str(info["status"])]["links"] = {
+            target: {"operationId": target, "parameters": parameters}
+            for target, parameters in info["links"].items()
+        }
+    for status, description in info["also"].items():
+        operation["responses"][str(status)] = {
+            **operation["responses"][str(info["status"])],
+            "description": description,
+        }
     for status in info["errors"]:
         operation["responses"][str(status)] = {
             "description": "Problem",

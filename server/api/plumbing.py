@@ -9,9 +9,23 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def operation(
-    summary, *, body=None, query=None, response=None, status=200, many=False, errors=(401, 404)
+    summary,
+    *,
+    body=None,
+    query=None,
+    response=None,
+    status=200,
+    many=False,
+    errors=(401, 404),
+    also=None,
+    links=None,
 ):
-    """Describe a view for the OpenAPI document (and keep the description next to the code)."""
+    """Describe a view for the OpenAPI document (and keep the description next to the code).
+
+    `also` maps further success statuses to what they mean (a repeated call answered 200).
+    `links` maps the operationId of a view that can use the answer to its parameters as
+    OpenAPI runtime expressions (`{"get_customer": {"customer_id": "$response.body#/id"}}`).
+    """
 
     def decorate(view):
         view.openapi = {
@@ -22,10 +36,36 @@ def operation(
             "status": status,
             "many": many,
             "errors": errors,
+            "also": also or {},
+            "links": links or {},
         }
         return view
 
     return decorate
+
+
+# What the stateful fuzzer may call with the id a creation answered (OpenAPI links).
+CUSTOMER_OPERATIONS = (
+    "get_customer",
+    "update_customer",
+    "customer_journey",
+    "customer_requests",
+    "create_request",
+)
+REQUEST_OPERATIONS = ("get_request", "update_request")
+ACTIVITY_OPERATIONS = (
+    "get_activity",
+    "update_activity",
+    "add_tag",
+    "add_comment",
+    "list_comments",
+    "move_activity",
+)
+TASK_OPERATIONS = ("get_task", "accept_task", "end_task", "post_message", "list_messages")
+
+
+def links_to(operation_ids, **parameters):
+    return {operation_id: dict(parameters) for operation_id in operation_ids}
 
 
 def load_body(schema_class):

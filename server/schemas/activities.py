@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields
 
 from server.limits import TAG
-from server.schemas.common import Id, Input, Page, Text, UtcDateTime
+from server.schemas.common import Id, Input, Page, RecordId, Text, UtcDateTime, Version
 
 
 class ActivityOut(Schema):
@@ -25,7 +25,7 @@ class ActivityOut(Schema):
 
 
 class ActivityPatch(Input):
-    version = fields.Integer(required=True)
+    version = Version()
     subject = Text()
 
 
@@ -50,12 +50,12 @@ class CommentPage(Page):
 
 
 class MoveIn(Input):
-    request_id = fields.String(required=True)
-    version = fields.Integer(required=True)
+    request_id = RecordId(required=True)
+    version = Version()
 
 
 class ChooseCustomerIn(Input):
     """Which of the customers sharing the interaction's phone or email it is with (C12)."""
 
-    customer_id = fields.String(required=True)
-    version = fields.Integer(required=True)
+    customer_id = RecordId(required=True)
+    version = Version()

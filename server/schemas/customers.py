@@ -3,8 +3,23 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from server import labels
+from server.inputs import NO_NUL
 from server.limits import LIMITS, TEXT
-from server.schemas.common import Chat, Email, Id, Input, Page, Phone, Text, UtcDateTime
+from server.schemas.common import (
+    Chat,
+    Cursor,
+    Email,
+    Id,
+    Input,
+    Page,
+    PageLimit,
+    Phone,
+    RecordId,
+    Str,
+    Text,
+    UtcDateTime,
+    Version,
+)
 
 
 class FieldsMap(fields.Dict):
@@ -15,8 +30,18 @@ class FieldsMap(fields.Dict):
 
     def __init__(self, **kwargs):
         super().__init__(
-            keys=fields.String(validate=validate.Length(min=1, max=LIMITS["field_name"])),
-            values=fields.String(allow_none=True),
+            keys=Str(validate=validate.Length(min=1, max=LIMITS["field_name"])),
+            values=Str(allow_none=True, metadata={"maxLength": TEXT}),
+            # OpenAPI 3.0 has no word for the keys' rule; JSON Schema's is read by fuzzers.
+            metadata={
+                "json_schema": {
+                    "propertyNames": {
+                        "minLength": 1,
+                        "maxLength": LIMITS["field_name"],
+                        "pattern": NO_NUL,
+                    }
+                }
+            },
             **kwargs,
         )
 
@@ -37,7 +62,7 @@ class CustomerIn(Input):
     email = Email()
     phone = Phone()
     chat = Chat()
-    activity_id = fields.String(load_default=None, allow_none=True)
+    activity_id = RecordId(load_default=None, allow_none=True)
     # An email or phone another customer has is refused (409 identity-taken) unless the
     # agent, shown who has it, confirms it is shared (C12).
     confirm_shared = fields.Boolean(load_default=False)
@@ -45,7 +70,7 @@ class CustomerIn(Input):
 
 
 class CustomerPatch(Input):
-    version = fields.Integer(required=True)
+    version = Version()
     name = Text()
     email = Email()
     phone = Phone()
@@ -73,8 +98,8 @@ class CustomerOut(Schema):
 
 class SearchQuery(Input):
     q = Text(LIMITS["search"], load_default="")
-    cursor = fields.String(load_default=None)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=LIMITS["page"]))
+    cursor = Cursor()
+    limit = PageLimit()
 
 
 class SearchPage(Page):

@@ -5,12 +5,16 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from server.limits import LIMITS, TEXT
 from server.models import MEDIA
 from server.schemas.activities import ActivityOut
-from server.schemas.common import Chat, Id, Input, Limited, Text, UtcDateTime
+from server.schemas.common import Chat, Id, Input, Limited, RecordId, Str, Text, UtcDateTime
 from server.schemas.customers import CustomerOut
 from server.schemas.requests import RequestOut
 
+_PAIRS = (["phone", "email"], ["phone", "chat"], ["email", "chat"])
+
 
 class IdentitySchema(Input):
+    openapi_extra = {"not": {"anyOf": [{"required": pair} for pair in _PAIRS]}}
+
     phone = Limited(LIMITS["phone"], allow_none=True)
     email = Limited(LIMITS["email"], allow_none=True)
     chat = Chat()
@@ -22,16 +26,19 @@ class IdentitySchema(Input):
 
 
 class InteractionIn(Input):
-    medium = fields.String(required=True, validate=validate.OneOf(MEDIA))
-    source_id = fields.String(
-        required=True, validate=validate.Length(min=1, max=LIMITS["source_id"])
-    )
+    medium = Str(required=True, validate=validate.OneOf(MEDIA))
+    source_id = Str(required=True, validate=validate.Length(min=1, max=LIMITS["source_id"]))
     identity = fields.Nested(IdentitySchema, load_default=dict)
-    state = fields.String(
+    state = Str(
         load_default="accepted", validate=validate.OneOf(["accepted", "answered", "opened"])
     )
     subject = Text(load_default="")
-    properties = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    properties = fields.Dict(
+        keys=Str(),
+        values=Str(),
+        load_default=dict,
+        metadata={"json_schema": {"additionalProperties": {"type": "string", "nullable": True}}},
+    )
 
     @pre_load
     def clip_properties(self, data, **kwargs):
@@ -40,8 +47,9 @@ class InteractionIn(Input):
         properties = data.get("properties") if isinstance(data, dict) else None
         if isinstance(properties, dict):
             data = dict(data)
+            # Texts are clipped, nulls dropped; anything else is refused as not a string.
             data["properties"] = {
-                str(key)[: LIMITS["field_name"]]: str(value)[:TEXT]
+                key[: LIMITS["field_name"]]: value[:TEXT] if isinstance(value, str) else value
                 for key, value in properties.items()
                 if value is not None
             }
@@ -61,12 +69,18 @@ class InteractionOut(Schema):
 
 
 class WorkspaceOpenIn(Input):
-    customer_id = fields.String(required=True)
+    customer_id = RecordId(required=True)
 
 
 class WorkspaceCloseIn(Input):
-    customer_id = fields.String(load_default=None)
-    activity_id = fields.String(load_default=None)
+    openapi_extra = {
+        "anyOf": [
+            {"required": ["customer_id"], "properties": {"customer_id": {"type": "string"}}},
+            {"required": ["activity_id"], "properties": {"activity_id": {"type": "string"}}},
+        ]
+    }
+    customer_id = RecordId(load_default=None)
+    activity_id = RecordId(load_default=None)
 
 
 class WorkspaceEntryOut(Schema):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from server.schemas.common import Id, Input, Text, UtcDateTime
+from server.schemas.common import Id, Input, Str, Text, UtcDateTime, Version
 
 STATUSES = ("open", "closed")
 
@@ -13,14 +13,14 @@ class RequestIn(Input):
 
 
 class RequestPatch(Input):
-    version = fields.Integer(required=True)
+    version = Version()
     title = Text()
     description = Text()
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = Str(validate=validate.OneOf(STATUSES))
 
 
 class RequestsQuery(Input):
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    status = Str(load_default=None, validate=validate.OneOf(STATUSES))
 
 
 class RequestOut(Schema):
@@ -34,3 +34,10 @@ class RequestOut(Schema):
     closed_at = UtcDateTime(allow_none=True)
     last_activity_at = UtcDateTime()
     version = fields.Integer()
+
+
+class RequestList(Schema):
+    """A customer's requests: an object with `items`, like every other list of the API, so
+    it can grow a `next` without breaking clients."""
+
+    items = fields.List(fields.Nested(RequestOut))

@@ -3,22 +3,26 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.limits import LIMITS
-from server.schemas.common import Input, UtcDateTime
+from server.schemas.common import Input, Str, UtcDateTime
 
 
 class FinesseCredentials(Input):
-    id = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["agent_id"]))
-    authorization = fields.String(
-        required=True, validate=validate.Length(min=1, max=LIMITS["authorization"])
-    )
+    id = Str(required=True, validate=validate.Length(min=1, max=LIMITS["agent_id"]))
+    authorization = Str(required=True, validate=validate.Length(min=1, max=LIMITS["authorization"]))
 
 
 class LocalCredentials(Input):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["agent_id"]))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=LIMITS["password"]))
+    username = Str(required=True, validate=validate.Length(min=1, max=LIMITS["agent_id"]))
+    password = Str(required=True, validate=validate.Length(min=1, max=LIMITS["password"]))
 
 
 class SessionIn(Input):
+    openapi_extra = {
+        "oneOf": [
+            {"required": ["finesse"], "not": {"required": ["local"]}},
+            {"required": ["local"], "not": {"required": ["finesse"]}},
+        ]
+    }
     finesse = fields.Nested(FinesseCredentials)
     local = fields.Nested(LocalCredentials)
 

@@ -2,8 +2,9 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server.limits import LIMITS
 from server.models import MEDIA
-from server.schemas.common import Id, Input, Text, UtcDateTime
+from server.schemas.common import Id, Input, Integer, Limited, PageLimit, Str, Text, UtcDateTime
 from server.schemas.customers import CustomerOut
 from server.schemas.interactions import IdentitySchema, InteractionOut
 from server.schemas.journey import JourneyPage
@@ -12,9 +13,21 @@ from server.schemas.requests import RequestOut
 AGENT_STATES = ("ready", "not_ready")
 
 
+class TaskIdentity(IdentitySchema):
+    """The customer a task is for: exactly one of phone, email or chat, not empty."""
+
+    openapi_extra = {
+        **IdentitySchema.openapi_extra,
+        "anyOf": [{"required": [kind]} for kind in ("phone", "email", "chat")],
+    }
+    phone = Limited(LIMITS["phone"], validate=validate.Length(min=1))
+    email = Limited(LIMITS["email"], validate=validate.Length(min=1))
+    chat = Limited(LIMITS["chat"], validate=validate.Length(min=1))
+
+
 class TaskIn(Input):
-    medium = fields.String(required=True, validate=validate.OneOf(MEDIA))
-    identity = fields.Nested(IdentitySchema, required=True)
+    medium = Str(required=True, validate=validate.OneOf(MEDIA))
+    identity = fields.Nested(TaskIdentity, required=True)
     subject = Text(load_default="")
     body = Text(load_default="")
     name = Text(
@@ -84,7 +97,7 @@ class AcceptedOut(InteractionOut):
 
 
 class AcceptIn(Input):
-    offer = fields.Integer(
+    offer = Integer(
         load_default=None,
         allow_none=True,
         metadata={
@@ -101,7 +114,7 @@ class DeclineIn(Input):
 
 
 class AgentStateIn(Input):
-    state = fields.String(required=True, validate=validate.OneOf(AGENT_STATES))
+    state = Str(required=True, validate=validate.OneOf(AGENT_STATES))
 
 
 class AgentStateOut(Schema):
@@ -126,8 +139,8 @@ class MessageOut(Schema):
 
 
 class MessagesQuery(Input):
-    after = fields.Integer(load_default=None, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    after = Integer(load_default=None)
+    limit = PageLimit(default=100, maximum=500)
 
 
 class MessagePage(Schema):

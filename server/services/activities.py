@@ -5,7 +5,9 @@ import peewee as pw
 from server import labels
 from server.clock import now
 from server.errors import Conflict, Invalid, NotFound
+from server.inputs import parse_id, storable
 from server.models import Activity, Comment, Request, Tag
+from server.services import paging
 from server.services import requests as requests_service
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.read_models import ActivityView
@@ -32,12 +34,9 @@ def current_for(customer_id, activity_id=None):
     """The interaction an agent handles for a customer: the one asked for if it is this
     customer's, else the customer's newest (C9: a reopened customer's newest activity)."""
     activity = None
-    if activity_id:
-        try:
-            activity = Activity.get_or_none(Activity.id == int(activity_id))
-        except (TypeError, ValueError):
-            activity = None
-    if activity is None or activity.customer_id != int(customer_id):
+    if parse_id(activity_id) is not None:
+        activity = Activity.get_or_none(Activity.id == parse_id(activity_id))
+    if activity is None or activity.customer_id != parse_id(customer_id):
         activity = (
             Activity.select()
             .where(Activity.customer == customer_id)
@@ -101,6 +100,8 @@ def add_tag(agent_id, activity_id, name):
 
 def remove_tag(agent_id, activity_id, name):
     activity = get_or_404(Activity, activity_id)
+    if not storable(name):  # from the path: a NUL would reach PostgreSQL (O3)
+        raise NotFound("tag", repr(name))
     with unit_of_work() as outbox:
         removed = (
             Tag.delete().where((Tag.activity == activity.id) & (Tag.key == tag_key(name))).execute()
@@ -150,7 +151,7 @@ def comments(activity_id, cursor=None, limit=50):
     """An activity's comments, oldest first, paged."""
     activity = get_or_404(Activity, activity_id)
     query = Comment.select().where(Comment.activity == activity.id)
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, paging.ID)
     if after:
         query = query.where(Comment.id > after)
     rows = list(query.order_by(Comment.id).limit(limit + 1))
@@ -163,7 +164,7 @@ def update_activity(agent_id, activity_id, version, data):
     """Edit an activity's subject, if nobody changed it since it was loaded (C3)."""
     at = now()
     with unit_of_work() as outbox:
-        activity = update_versioned(Activity, int(activity_id), version, **data)
+        activity = update_versioned(Activity, parse_id(activity_id), version, **data)
         requests_service.touch(activity.request_id, at)
         record_change(
             agent_id,

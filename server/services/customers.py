@@ -8,6 +8,7 @@ import peewee as pw
 from server import labels
 from server.clock import now
 from server.errors import Conflict, IdentityTaken, Invalid
+from server.inputs import MAX_INT, storable, text_problem
 from server.models import Activity, Customer, CustomerWord, Request
 from server.services import identity as ids
 from server.services.paging import Page, decode_cursor, encode_cursor
@@ -257,6 +258,8 @@ def search(text, cursor=None, limit=20):
     carries the last row's place. No text lists every known customer by name.
     """
     text = (text or "").strip()
+    if text_problem(text):  # the widget's search box reaches here without a schema
+        raise Invalid({"q": [text_problem(text)]})
     after = decode_cursor(cursor)
     if not text:
         return _all_known(_cursor_shape(after, str, int), limit)
@@ -280,13 +283,21 @@ def _cursor_shape(after, *shape):
             if isinstance(expected, str):
                 if value != expected:
                     break
-            elif isinstance(value, expected) and not isinstance(value, bool):
+            elif _fits(value, expected):
                 values.append(value)
             else:
                 break
         else:
             return values
     raise Invalid({"cursor": ["Not a cursor this service gave out."]})
+
+
+def _fits(value, expected):
+    """A cursor's value of the expected type that a query can take (O3): an int within 64
+    bits (SQLite's OverflowError), a text with no NUL (PostgreSQL)."""
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT
+    return isinstance(value, expected) and storable(value)
 
 
 def _all_known(after, limit):

@@ -5,6 +5,7 @@ import peewee as pw
 from server import labels
 from server.clock import now
 from server.errors import Invalid, NotFound
+from server.inputs import storable
 from server.models import Activity, Change, Customer, Request, WorkspaceEntry
 from server.services import activities, customers, workspace
 from server.services import identity as ids
@@ -114,9 +115,11 @@ def _touch_latest_open_request(customer_id, at):
 
 def end(agent_id, source_id):
     """The interaction ended in the desktop: the activity gets its end time."""
-    activity = Activity.get_or_none(Activity.source_id == source_id)
+    activity = (
+        Activity.get_or_none(Activity.source_id == source_id) if storable(source_id) else None
+    )
     if activity is None:
-        raise NotFound("interaction", source_id)
+        raise NotFound("interaction", repr(source_id))
     if activity.ended_at is None:
         at = now()
         with unit_of_work() as outbox:

@@ -1,9 +1,9 @@
 """The customer's journey (C2): the events between customer and organisation, newest first."""
 
-import datetime
-
-from server.errors import Invalid, NotFound
+from server.errors import NotFound
+from server.inputs import parse_id
 from server.models import Activity, Change, Customer, Request, Task, TaskMessage
+from server.services import paging
 from server.services.activities import tags_of
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.read_models import ActivityView, JourneyItem
@@ -32,17 +32,13 @@ def journey(customer_id, cursor=None, limit=20):
 
     The items carry what the journey shows (`SHOWN_ACTIVITY`, `SHOWN_REQUEST`).
     """
-    try:
-        customer_id = int(customer_id)
-    except (TypeError, ValueError):
-        raise NotFound("customer", customer_id) from None
-    query = Change.select().where((Change.customer == customer_id) & (Change.journey == True))  # noqa: E712
-    after = decode_cursor(cursor)
+    number = parse_id(customer_id)  # "１２", "abc" or 2**64 name no customer (O3)
+    if number is None:
+        raise NotFound("customer", customer_id)
+    query = Change.select().where((Change.customer == number) & (Change.journey == True))  # noqa: E712
+    after = decode_cursor(cursor, (paging.TIME, paging.ID))
     if after:
-        try:
-            at, last_id = datetime.datetime.fromisoformat(after[0]), int(after[1])
-        except (ValueError, TypeError, IndexError):
-            raise Invalid({"cursor": ["Not a cursor this service gave out."]}) from None
+        at, last_id = after
         query = query.where((Change.at < at) | ((Change.at == at) & (Change.id < last_id)))
     rows = list(query.order_by(Change.at.desc(), Change.id.desc()).limit(limit + 1))
     if not rows:

@@ -10,6 +10,7 @@ process died does not stay "present" for ever.
 import json
 import time
 
+from server.inputs import parse_id
 from server.models import Activity, Request
 from server.services.records import events_channel
 
@@ -33,9 +34,8 @@ def _seat(agent_id, name, connection_id):
 
 def customer_of(kind, record_id):
     """The id of the customer a customer, request or activity belongs to, or None."""
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
+    record_id = parse_id(record_id)
+    if record_id is None:
         return None
     if kind == "customer":
         return record_id

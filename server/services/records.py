@@ -9,6 +9,7 @@ from server import metrics, timers
 from server.clock import now
 from server.errors import NotFound, Stale
 from server.extensions import redis_client
+from server.inputs import parse_id
 from server.models import Activity, Change, Tag, database
 from server.services.read_models import ActivityView
 
@@ -30,11 +31,10 @@ def events_channel(client):
 def get_or_404(model, record_id, kind=None):
     """Return the record with this id, or raise the API's 404."""
     kind = kind or model.__name__.lower()
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound(kind, record_id) from None
-    record = model.get_or_none(model.id == record_id)
+    number = parse_id(record_id)
+    if number is None:  # "abc", "１２" or 2**64 name no record: a 404, never a query (O3)
+        raise NotFound(kind, record_id)
+    record = model.get_or_none(model.id == number)
     if record is None:
         raise NotFound(kind, record_id)
     return record

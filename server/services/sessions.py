@@ -123,6 +123,14 @@ class Sessions:
             payload = self.serializer.loads(token, max_age=self.ttl)
         except BadSignature:
             raise Unauthorized("The session token is invalid or has expired.") from None
+        # Signed with our key but not of our shape (another salt's payload, an old format):
+        # as invalid as a forged one, never a KeyError (O3).
+        if not (
+            isinstance(payload, dict)
+            and isinstance(payload.get("sid"), str)
+            and isinstance(payload.get("agent"), str)
+        ):
+            raise Unauthorized("The session token is invalid or has expired.")
         stored = self.redis.get(SESSION_KEY + payload["sid"])
         if stored is None or stored.decode() != payload["agent"]:
             raise Unauthorized("The session has ended.")

@@ -9,6 +9,7 @@ import peewee as pw
 
 from server.clock import now
 from server.errors import Conflict, Problem
+from server.inputs import parse_id
 from server.models import AgentState, Task, TaskMessage
 from server.services import customers, interactions, journey, offers
 from server.services import identity as ids
@@ -70,6 +71,13 @@ def is_customer_of(task, token):
         and token
         and hmac.compare_digest(task.customer_token, _token_hash(token))
     )
+
+
+def is_customer_of_task(task_id, token):
+    """True when `token` is the chat token of the task `task_id`; False for no such task."""
+    number = parse_id(task_id)
+    task = Task.get_or_none(Task.id == number) if number is not None else None
+    return task is not None and is_customer_of(task, token)
 
 
 # Seeing the queue and a task (D2)

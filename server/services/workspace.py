@@ -4,6 +4,7 @@ import peewee as pw
 
 from server.clock import now
 from server.errors import Invalid, NotFound
+from server.inputs import parse_id
 from server.models import Activity, Customer, Request, WorkspaceEntry
 from server.services import activities
 from server.services.read_models import ListEntry, Workspace
@@ -108,7 +109,7 @@ def close(agent_id, customer_id=None, activity_id=None):
             WorkspaceEntry.update(status="recent", updated_at=now())
             .where(
                 (WorkspaceEntry.agent == agent_id)
-                & (WorkspaceEntry.customer == int(customer_id))
+                & (WorkspaceEntry.customer == parse_id(customer_id))
                 & (WorkspaceEntry.status == "open")
             )
             .execute()
