@@ -54,7 +54,7 @@ def add_tag(activity_id):
     return dump(ActivityOut, activities.add_tag(g.agent.id, activity_id, data["name"])), 201
 
 
-@bp.delete("/activities/<activity_id>/tags/<name>")
+@bp.delete("/activities/<activity_id>/tags/<path:name>")  # a tag may hold a "/"
 @login_required
 @operation("Remove a tag", response=ActivityOut)
 def remove_tag(activity_id, name):

@@ -94,10 +94,12 @@ def get_queue():
 @bp.get("/tasks/<task_id>")
 @login_required
 @operation(
-    "A task with its customer, open requests and recent journey (D2)", response=TaskContextOut
+    "A task with its customer, open requests and recent journey (D2): queued or yours (O5)",
+    response=TaskContextOut,
+    errors=(401, 403, 404),
 )
 def get_task(task_id):
-    return dump(TaskContextOut, tasks.context(task_id))
+    return dump(TaskContextOut, tasks.context(g.agent.id, task_id))
 
 
 @bp.put("/agent/state")
@@ -173,11 +175,10 @@ def post_message(task_id):
     "The chat's messages, oldest first, after message id `after` (D9)",
     query=MessagesQuery,
     response=MessagePage,
-    errors=(401, 404, 422),
+    errors=(401, 403, 404, 422),
 )
 def list_messages(task_id):
-    chat_caller(task_id)
+    agent_id = chat_caller(task_id)
     args = load_query(MessagesQuery)
-    return {
-        "items": dump(MessageOut, tasks.messages(task_id, args["after"], args["limit"]), many=True)
-    }
+    found = tasks.messages(task_id, args["after"], args["limit"], agent_id)
+    return {"items": dump(MessageOut, found, many=True)}

@@ -31,7 +31,7 @@ from server.services import interactions, workspace
     body=InteractionIn,
     response=InteractionOut,
     status=201,
-    errors=(400, 401, 422),
+    errors=(400, 401, 403, 409, 422),
     also={200: "This source_id was registered before: its activity, unchanged"},
     links={
         **links_to(ACTIVITY_OPERATIONS, activity_id="$response.body#/activity/id"),
@@ -55,7 +55,11 @@ def register_interaction():
 
 @bp.post("/interactions/<path:source_id>/end")
 @login_required
-@operation("The interaction ended in the desktop", response=ActivityOut)
+@operation(
+    "The interaction ended in the desktop (only by the agent handling it: O5)",
+    response=ActivityOut,
+    errors=(401, 403, 404),
+)
 def end_interaction(source_id):
     return dump(ActivityOut, interactions.end(g.agent.id, source_id))
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -101,7 +102,8 @@ class Limited(Str):
         self.required_text = required_text
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
+        # Kept and counted as NFC: "é" is one character however it was typed (C4, C6).
+        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs))
         label = self.label or self.name or "text"
         if len(text) > self.limit:
             raise ValidationError(labels.too_long(label, self.limit, len(text)))

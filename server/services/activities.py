@@ -1,11 +1,15 @@
 """Activities: tags (C6), comments, edits and moving one to another request (D7)."""
 
+import hashlib
+import unicodedata
+
 import peewee as pw
 
 from server import labels
 from server.clock import now
 from server.errors import Conflict, Invalid, NotFound
 from server.inputs import parse_id, storable
+from server.limits import TAG
 from server.models import Activity, Comment, Request, Tag
 from server.services import paging
 from server.services import requests as requests_service
@@ -60,14 +64,28 @@ def tags_of(activity_ids):
 
 
 def tag_key(name):
-    """Tags are unique on an activity compared trimmed and case-insensitively (C6)."""
-    return " ".join(name.split()).casefold()
+    """Tags are unique on an activity compared trimmed and case-insensitively (C6).
+
+    Compared as people read them: "é" typed precomposed or as e + accent, "ﬁ" and "fi",
+    "İstanbul" and "istanbul" (İ folds to i + a dot above) are one tag. The key fits the
+    column (50) however much folding lengthens it ("ß" is "ss"): a longer one keeps its
+    start and a digest of the rest, so distinct keys stay distinct.
+    """
+    # Unicode's NFKC_Casefold, roughly: folding and compatibility forms, each twice, since
+    # one can undo what the other did ("¸" becomes a space and a cedilla).
+    folded = name
+    for _ in range(2):
+        folded = unicodedata.normalize("NFKC", folded).casefold().replace("i\u0307", "i")
+    key = " ".join(unicodedata.normalize("NFC", folded).split())
+    if len(key) <= TAG:
+        return key
+    return key[: TAG - 33] + "#" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def add_tag(agent_id, activity_id, name):
     """Put a tag on an activity; a duplicate is refused with 409 (C6)."""
     activity = get_or_404(Activity, activity_id)
-    name = " ".join(name.split())
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
     if not name:
         raise Invalid({"name": [labels.empty("name_tag")]})
     at = now()

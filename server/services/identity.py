@@ -29,9 +29,24 @@ def normalise_phone(raw, region=None):
     except phonenumbers.NumberParseException:
         number = None
     if number is not None and phonenumbers.is_possible_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        # Only a form that reads back as itself is a key: "+31000000" would not (the
+        # library drops the leading zeros it kept), and a key must match its own search.
+        if _reads_back(e164):
+            return e164
     digits = "".join(_DIGITS.findall(raw))
     return digits or None
+
+
+def _reads_back(e164):
+    try:
+        again = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        phonenumbers.is_possible_number(again)
+        and phonenumbers.format_number(again, phonenumbers.PhoneNumberFormat.E164) == e164
+    )
 
 
 def looks_like_phone(text):

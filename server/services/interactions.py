@@ -4,7 +4,7 @@ import peewee as pw
 
 from server import labels
 from server.clock import now
-from server.errors import Invalid, NotFound
+from server.errors import Conflict, Invalid, NotFound, Problem
 from server.inputs import storable
 from server.models import Activity, Change, Customer, Request, WorkspaceEntry
 from server.services import activities, customers, workspace
@@ -12,13 +12,26 @@ from server.services import identity as ids
 from server.services.read_models import ActivityView, InteractionView
 from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
 
+# Source ids of Care Desktop tasks' activities (services/tasks.py): only accepting the task
+# registers one and only ending it ends one, so nobody can claim a task's id beforehand (O5).
+TASK_SOURCE_PREFIX = "care-task-"
 
-def register(agent_id, medium, source_id, identity, subject="", properties=None):
+
+class Forbidden(Problem):
+    def __init__(self, detail):
+        super().__init__(403, detail, type_="/problems/forbidden")
+
+
+def register(agent_id, medium, source_id, identity, subject="", properties=None, *, task=False):
     """Turn an accepted chat, answered call or opened email into an activity (C1, C1b).
 
     The same `source_id` twice never makes two activities: the second call returns the first
-    one (and puts its customer back in the agent's Open list).
+    one (and puts its customer back in the agent's Open list). Another agent's interaction
+    that is still going on is not theirs to join (O5: a 409); `task` is for services/tasks.py,
+    the only caller that may use a task's source id.
     """
+    if source_id.startswith(TASK_SOURCE_PREFIX) and not task:
+        raise Forbidden("Care Desktop tasks register their own interactions; accept the task.")
     try:
         # A new dialog is the common case: the unique source_id refuses a repeat, so no
         # look-up goes first (one statement less on every screen-pop).
@@ -28,6 +41,10 @@ def register(agent_id, medium, source_id, identity, subject="", properties=None)
         existing = Activity.get_or_none(Activity.source_id == source_id)
         if existing is None:
             raise
+    if existing.agent_id != agent_id and existing.ended_at is None:
+        raise Conflict(
+            "Another agent is handling this interaction.", type_="/problems/interaction-taken"
+        )
     with unit_of_work() as outbox:
         workspace.open_for(agent_id, existing.customer_id, existing.id, outbox)
     kind, key, _ = ids.normalise(
@@ -113,13 +130,19 @@ def _touch_latest_open_request(customer_id, at):
     return rows[0] if rows else None
 
 
-def end(agent_id, source_id):
-    """The interaction ended in the desktop: the activity gets its end time."""
+def end(agent_id, source_id, *, task=False):
+    """The interaction ended in the desktop: the activity gets its end time.
+
+    Only the agent handling it ends it; to anyone else it does not exist (O5: a 404, so ids
+    cannot be probed). A task's interaction ends with the task (`task`, services/tasks.py).
+    """
     activity = (
         Activity.get_or_none(Activity.source_id == source_id) if storable(source_id) else None
     )
-    if activity is None:
+    if activity is None or activity.agent_id != agent_id:
         raise NotFound("interaction", repr(source_id))
+    if source_id.startswith(TASK_SOURCE_PREFIX) and not task:
+        raise Forbidden("This interaction is a Care Desktop task's: end the task.")
     if activity.ended_at is None:
         at = now()
         with unit_of_work() as outbox:

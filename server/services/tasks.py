@@ -8,7 +8,7 @@ import secrets
 import peewee as pw
 
 from server.clock import now
-from server.errors import Conflict, Problem
+from server.errors import Conflict
 from server.inputs import parse_id
 from server.models import AgentState, Task, TaskMessage
 from server.services import customers, interactions, journey, offers
@@ -19,10 +19,7 @@ from server.services.paging import Page
 from server.services.read_models import AcceptedTask, CreatedTask, TaskContext
 from server.services.records import get_or_404, unit_of_work
 
-
-class Forbidden(Problem):
-    def __init__(self, detail):
-        super().__init__(403, detail, type_="/problems/forbidden")
+Forbidden = interactions.Forbidden
 
 
 def _token_hash(token):
@@ -31,7 +28,7 @@ def _token_hash(token):
 
 def source_id(task):
     """The activity's source id: one activity per task, however often accept is retried."""
-    return f"care-task-{task.id}"
+    return f"{interactions.TASK_SOURCE_PREFIX}{task.id}"
 
 
 # Queueing (D9)
@@ -105,9 +102,19 @@ def get_task(task_id):
     return get_or_404(Task, task_id, "task")
 
 
-def context(task_id):
-    """Everything known about the task's customer: record, open requests, recent journey."""
+def visible_task(agent_id, task_id):
+    """The task if this agent may see it (O5): a queued one (D2's preview) or its own
+    (offered to it, active or ended); another agent's is a 403. (Every agent saw the task
+    in the queue, so its existence is no secret among agents; to nobody it is a 401.)"""
     task = get_task(task_id)
+    if task.status != "queued" and task.agent_id != agent_id:
+        raise Forbidden("This task is another agent's.")
+    return task
+
+
+def context(agent_id, task_id):
+    """Everything known about the task's customer: record, open requests, recent journey."""
+    task = visible_task(agent_id, task_id)
     kind, key, _ = ids.normalise(
         {task.identity_kind: task.identity_value} if task.identity_kind else {}
     )
@@ -175,6 +182,7 @@ def accept(agent_id, task_id, offer_number=None):
                 # The name the customer gave (the chat widget asks it) prefills the form that
                 # makes an unknown customer known (F6, C7).
                 {GIVEN_NAME: task.contact_name} if task.contact_name else None,
+                task=True,
             )
             Task.update(activity=interaction.activity.id).where(Task.id == task.id).execute()
             if task.medium == "chat":
@@ -215,7 +223,7 @@ def _refusal(task, agent_id, offer_number):
 
 def end(agent_id, task_id):
     """The agent ends the conversation: the task and its activity end, the agent is free."""
-    task = get_task(task_id)
+    task = visible_task(agent_id, task_id)
     if task.agent_id != agent_id or task.status not in ("active", "ended"):
         raise Forbidden("This task is not yours to end.")
     if task.status == "active":
@@ -227,7 +235,7 @@ def end(agent_id, task_id):
                 .execute()
             )
             offers.release(task.id, agent_id)
-            interactions.end(agent_id, source_id(task))
+            interactions.end(agent_id, source_id(task), task=True)
             if task.medium == "chat":
                 outbox.add(
                     {
@@ -309,7 +317,7 @@ def customer_left(task_id):
 
 def post_message(task_id, body, agent_id=None):
     """A message from the customer (`agent_id` None) or from the agent handling the chat."""
-    task = get_task(task_id)
+    task = get_task(task_id) if agent_id is None else visible_task(agent_id, task_id)
     if task.medium != "chat":
         raise Conflict("Only chat tasks have messages.", type_="/problems/not-a-chat")
     if agent_id is not None and (task.agent_id != agent_id or task.status != "active"):
@@ -346,9 +354,11 @@ def post_message(task_id, body, agent_id=None):
     return message
 
 
-def messages(task_id, after=None, limit=100):
-    """The chat's messages, oldest first, after message id `after` (any agent may read: D2)."""
-    task = get_task(task_id)
+def messages(task_id, after=None, limit=100, agent_id=None):
+    """The chat's messages, oldest first, after message id `after`: for the customer
+    (`agent_id` None, its own chat's token checked by the caller), or an agent who may see
+    the task (O5: queued for D2's preview, or its own)."""
+    task = get_task(task_id) if agent_id is None else visible_task(agent_id, task_id)
     query = TaskMessage.select().where(TaskMessage.task == task.id)
     if after:
         query = query.where(TaskMessage.id > int(after))
