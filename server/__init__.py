@@ -40,7 +40,7 @@ def create_app(test_config=None):
 
 
 def register_extensions(app):
-    from server import auth, cors, logs
+    from server import auth, cors, headers, logs
     from server.extensions import limiter, open_database, redis_store, sock, sqlite_url
     from server.models import database
 
@@ -51,6 +51,7 @@ def register_extensions(app):
     limiter.init_app(app)
     auth.init_app(app)
     cors.init_app(app)
+    headers.init_app(app)
 
     @app.before_request
     def connect_database():

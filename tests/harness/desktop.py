@@ -18,6 +18,12 @@ class Desktop:
         self.base_url = base_url
         self.errors = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(  # what a Content-Security-Policy blocked, in any frame, is an error too
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and self.errors.append(message.text)
+            ),
+        )
 
     def open(self, path="/harness/"):
         self.page.goto(self.base_url + path)

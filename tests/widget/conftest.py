@@ -18,6 +18,11 @@ def page(browser):
     page.set_default_timeout(10_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Anything the Content-Security-Policy blocked (server/headers.py) is an error too.
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
     page.errors = errors
     yield page
     context.close()
@@ -47,7 +52,7 @@ class WidgetPage:
 
     def settle(self):
         self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_function("!document.querySelector('.htmx-request')")
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
     def tab(self, name):
         self.page.get_by_role("tab", name=name).click()

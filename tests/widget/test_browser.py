@@ -243,7 +243,7 @@ def test_C3_stale_save_dispatches_cd_stale_not_an_error(agent, known_customer):
     )
     page.locator("#cd-request-title").fill("Mine")
     page.locator("#cd-request-title").press("Tab")
-    page.wait_for_function("window.staleEvents.length === 1")
+    page.wait_for_function("() => window.staleEvents.length === 1")
     detail = page.evaluate("window.staleEvents[0]")
     assert detail["kind"] == "request" and detail["id"] == request_id
     assert detail["current"]["title"] == "Changed elsewhere"
