@@ -57,7 +57,8 @@ def run(base_url, token, integration_key, report_dir, *, max_examples=None, max_
         command += ["--generation-database", "none"]
     if max_time:
         command += ["--max-time", str(max_time)]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    # In the report folder: schemathesis keeps a cache in its working directory.
+    done = subprocess.run(command, capture_output=True, text=True, cwd=str(report_dir))
     report, statuses = {}, Counter()
     for name in os.listdir(report_dir):
         path = os.path.join(str(report_dir), name)
