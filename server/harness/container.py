@@ -7,12 +7,13 @@ agent's language), and serves the Content with the `gadgets.*` features in front
 gadget's query string stays in the iframe's `url` parameter, where gadgets read settings.
 """
 
+import html
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 import requests
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from server.cors import allowed_origins, origin_of
 from server.errors import Problem
@@ -36,21 +37,37 @@ class GadgetError(Problem):
         super().__init__(502, detail, type_="/problems/gadget")
 
 
+def service_url(path_or_url):
+    """`path_or_url` as a URL of this service (PUBLIC_URL), or a GadgetError.
+
+    Never the request's Host header: `Host: 127.0.0.1:8899` made the harness fetch from
+    another local port (server-side request forgery).
+    """
+    public = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
+    url = urllib.parse.urljoin(public, path_or_url or "")
+    parts = urllib.parse.urlsplit(url)
+    if origin_of(url) != origin_of(public) or parts.username or parts.password:
+        raise GadgetError("The harness renders gadgets of this service only.")
+    return url
+
+
 def _fetch(url):
+    url = service_url(url)
     try:
-        response = _http.get(url, timeout=FETCH_TIMEOUT)
-    except requests.RequestException as error:
-        raise GadgetError(f"Could not fetch {url}: {type(error).__name__}.") from None
+        response = _http.get(url, timeout=FETCH_TIMEOUT, allow_redirects=False)
+    except requests.RequestException:
+        # One message for every failure: which ports answer is nobody's business.
+        raise GadgetError("The gadget could not be fetched from this service.") from None
     if response.status_code != 200:
-        raise GadgetError(f"{url} answered HTTP {response.status_code}.")
+        raise GadgetError("The gadget could not be fetched from this service.")
     return response.content
 
 
 def _parse(url, content):
     try:
         return ET.fromstring(content)
-    except ET.ParseError as error:
-        raise GadgetError(f"{url} is not well-formed XML: {error}.") from None
+    except ET.ParseError:
+        raise GadgetError("The gadget is not well-formed XML.") from None
 
 
 def load_gadget(url):
@@ -59,7 +76,7 @@ def load_gadget(url):
     prefs_element = module.find("ModulePrefs")
     content = module.find("Content")
     if module.tag != "Module" or prefs_element is None or content is None:
-        raise GadgetError(f"{url} is not a gadget: no <Module>, <ModulePrefs> or <Content>.")
+        raise GadgetError("Not a gadget: no <Module>, <ModulePrefs> or <Content>.")
     if content.get("type", "html") != "html":
         raise GadgetError('Only <Content type="html"> gadgets are supported.')
     return {
@@ -87,10 +104,12 @@ def messages_for(gadget, lang):
 
 
 def substitute(text, prefs, messages):
+    """The gadget's placeholders filled in; the values are text, escaped for the HTML."""
+
     def replace(match):
         kind, name = match.groups()
         source = prefs if kind == "UP" else messages
-        return source.get(name, match.group(0))
+        return html.escape(source[name]) if name in source else match.group(0)
 
     return _PLACEHOLDER.sub(replace, text)
 
@@ -98,11 +117,12 @@ def substitute(text, prefs, messages):
 @bp.get("/harness/gadgets/ifr")
 def render_gadget():
     """The gadget's iframe page: `?url=<gadget URL>&lang=nl&panel=1`."""
-    url = urllib.parse.urljoin(request.host_url, request.args.get("url", ""))
+    # The page's own address stands for the Finesse server (its finesse.js): only one of the
+    # service's own names (PUBLIC_URL and its loopback aliases), not any Host header.
+    if origin_of(request.host_url) not in allowed_origins():
+        raise Problem(400, "The harness answers on the service's own addresses only.")
     # Only gadgets of this service: the harness is no proxy to anywhere else.
-    if origin_of(url) not in allowed_origins() | {origin_of(request.host_url)}:
-        raise GadgetError("The harness renders gadgets of this service only.")
-    gadget = load_gadget(url)
+    gadget = load_gadget(service_url(request.args.get("url", "")))
     missing = sorted(set(gadget["features"]) - FEATURES)
     if missing:
         raise GadgetError(
