@@ -47,6 +47,13 @@ DEFAULTS = {
     "METRICS_TOKEN": None,  # None: /metrics is not served
     "LOG_FORMAT": None,  # json | text; None: text in development, JSON elsewhere
     "LOG_LEVEL": "INFO",
+    # Live sockets (server/realtime/): each holds a web thread while it is open, so there is a
+    # cap per session, per agent and per process; None: WEB_THREADS less a quarter (at least
+    # 4) kept for the API, so sockets never take the threads sign-in and /healthz need.
+    "LIVE_SOCKETS_PER_SESSION": 3,
+    "LIVE_SOCKETS_PER_AGENT": 6,
+    "LIVE_MAX_SOCKETS": None,
+    "WEB_THREADS": 600,
 }
 
 # What development uses for the settings left unset; never used elsewhere. FINESSE_URL
@@ -66,6 +73,10 @@ _INTEGERS = {
     "OFFER_TIMEOUT",
     "CHAT_GONE_AFTER",
     "MAX_CONTENT_LENGTH",
+    "LIVE_SOCKETS_PER_SESSION",
+    "LIVE_SOCKETS_PER_AGENT",
+    "LIVE_MAX_SOCKETS",
+    "WEB_THREADS",
 }
 _FLOATS = {"FINESSE_TIMEOUT"}
 

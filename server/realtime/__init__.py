@@ -21,7 +21,7 @@ from server.auth import sessions
 from server.errors import Problem
 from server.extensions import redis_client, sock
 from server.models import database
-from server.realtime.hub import Hub
+from server.realtime.hub import Hub, TooManySockets
 from server.realtime.protocol import customer_key
 from server.services import chats
 from server.services.sessions import Unauthorized
@@ -43,6 +43,15 @@ def init_app(app):
     }
     app.extensions["live"] = Hub(redis_client())
     app.register_blueprint(bp)
+
+
+def socket_caps(config):
+    """(per session, per agent, per process): a socket holds a web thread while it is open,
+    so a quarter of WEB_THREADS (at least 4) is never a socket's (issue 12: 40 sockets of one
+    token once took every thread, and /healthz and sign-in timed out)."""
+    threads = config["WEB_THREADS"]
+    total = config["LIVE_MAX_SOCKETS"] or max(1, threads - max(4, threads // 4))
+    return config["LIVE_SOCKETS_PER_SESSION"], config["LIVE_SOCKETS_PER_AGENT"], total
 
 
 def hub():
@@ -88,7 +97,19 @@ def live(ws):
         holder, name, session_id = customer_key(g.chat_task), "customer", None
     else:
         holder, name, session_id = g.agent.id, g.agent.name, g.session_id
-    connection = hub().connect(holder, name, session_id, wake=ws.event, cut_off=lambda: _shut(ws))
+    try:
+        # A chat's customer is capped like an agent, by its chat (its holder).
+        connection = hub().connect(
+            holder,
+            name,
+            session_id,
+            caps=socket_caps(current_app.config),
+            wake=ws.event,
+            cut_off=lambda: _shut(ws),
+        )
+    except TooManySockets as refused:
+        ws.close(reason=refused.code, message=refused.reason)
+        return
     if customer:
         _visitor(chats.visitor_here, g.chat_task, connection.id)
     try:

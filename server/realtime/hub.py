@@ -34,6 +34,18 @@ SUBSCRIBE_WAIT = 3.0  # seconds a new socket waits for this process's subscripti
 SERVICE_RESTART = 1012  # WebSocket close code: "the service is restarting", reconnect
 
 
+# WebSocket close codes (RFC 6455) for a socket refused after the upgrade.
+POLICY = 1008  # a cap of the session or the agent: more would break the rules
+TRY_AGAIN_LATER = 1013  # the process's cap: the threads left are the API's
+
+
+class TooManySockets(Exception):
+    def __init__(self, code, reason):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
 class Hub:
     """This process's sockets and its subscription to the events every process publishes."""
 
@@ -58,8 +70,12 @@ class Hub:
 
     # Sockets
 
-    def connect(self, agent_id, name, session_id=None, **options):
-        """Register a new socket of an agent and make sure this process is subscribed."""
+    def connect(self, agent_id, name, session_id=None, *, caps=None, **options):
+        """Register a new socket of an agent and make sure this process is subscribed.
+
+        `caps` (per session, per agent, per process) refuse it with `TooManySockets` when
+        reached, checked and counted under one lock so two sockets cannot both slip in.
+        """
         options.setdefault("limit", self.queue_limit)
         connection = Connection(agent_id, name, session_id, **options)
         self.start()
@@ -67,12 +83,23 @@ class Hub:
         # browser hears of from its first "watching" on are not published into the void.
         self.subscribed.wait(SUBSCRIBE_WAIT)
         with self._lock:
+            if caps is not None:
+                self._admit(agent_id, session_id, *caps)
             self._by_agent[agent_id].add(connection)
             self._names[agent_id] = name
             closing = self._closing
         if closing is not None:  # opened while the process stops: off to another one
             connection.ask_to_reconnect(closing)
         return connection
+
+    def _admit(self, agent_id, session_id, per_session, per_agent, total):
+        mine = self._by_agent.get(agent_id, ())
+        if sum(1 for c in mine if c.session_id == session_id) >= per_session:
+            raise TooManySockets(POLICY, "too many live connections for this session")
+        if len(mine) >= per_agent:
+            raise TooManySockets(POLICY, "too many live connections for this agent")
+        if sum(len(group) for group in self._by_agent.values()) >= total:
+            raise TooManySockets(TRY_AGAIN_LATER, "the service is busy; try again later")
 
     def cut_off(self, agent_id):
         """Close an agent's sockets on this process (their browsers reconnect and re-check)."""

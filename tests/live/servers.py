@@ -34,7 +34,7 @@ class ServerProcess:
             "--timeout=0",
             "--graceful-timeout=2",
         ]
-        if worker_class == "gthread":
+        if "thread" in worker_class.lower():  # gthread and server.web_worker.ThreadWorker
             command.append(f"--threads={threads}")
         else:
             command.append(f"--worker-connections={threads}")
