@@ -2,6 +2,7 @@
 
 import logging
 
+import redis
 from flask import jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -13,6 +14,8 @@ from server.schemas.customers import CustomerOut
 from server.schemas.requests import RequestOut
 
 log = logging.getLogger(__name__)
+
+REDIS_RETRY_AFTER = 5  # seconds: a Redis restart takes about that
 
 CURRENT_SCHEMAS = {"customer": CustomerOut, "request": RequestOut, "activity": ActivityOut}
 
@@ -45,6 +48,17 @@ def init_app(app):
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        return response
+
+    @app.errorhandler(redis.RedisError)
+    def handle_redis_away(error):
+        # Redis is down or restarting (O2, O3): what needs it now waits; edits and sign-ins
+        # do not (sessions are in the database, live events and timers catch up).
+        log.warning("Redis unavailable on %s %s: %s", request.method, request.path, error)
+        response = problem_response(
+            Problem(503, "A service this needs is restarting; try again in a few seconds.")
+        )
+        response.headers["Retry-After"] = str(REDIS_RETRY_AFTER)
         return response
 
     @app.errorhandler(Exception)

@@ -35,6 +35,20 @@ class Agent(BaseModel):
     disabled_at = pw.DateTimeField(null=True)
 
 
+class AgentSession(BaseModel):
+    """A signed-in agent's session (F3): the token names it, sign-out ends it. In the
+    database, so a Redis restarted empty signs nobody out (O2)."""
+
+    id = pw.CharField(primary_key=True, max_length=64)
+    agent = pw.ForeignKeyField(Agent, on_delete="CASCADE")
+    created_at = pw.DateTimeField(default=now)
+    expires_at = pw.DateTimeField()
+    ended_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("expires_at",), False),)
+
+
 class Customer(BaseModel):
     """A person the organisation talks to; `known` is False for an identity with no record yet."""
 
@@ -245,6 +259,7 @@ class IntegrationKey(BaseModel):
 
 MODELS = [
     Agent,
+    AgentSession,
     Customer,
     CustomerWord,
     Request,

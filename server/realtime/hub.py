@@ -396,7 +396,7 @@ class Hub:
             with_session = [c for c in connections if c.session_id]
             if with_session:
                 alive_ones = sessions.live_sessions(
-                    self.redis, [connection.session_id for connection in with_session]
+                    [connection.session_id for connection in with_session]
                 )
                 for connection, alive in zip(with_session, alive_ones, strict=True):
                     if not alive:  # signed out or expired: the socket ends with the session

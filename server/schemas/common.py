@@ -80,6 +80,16 @@ class Integer(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class Boolean(fields.Boolean):
+    """true or false as JSON says them; not 0, 1, "yes" or "on" (which marshmallow reads),
+    so the API accepts exactly what its OpenAPI document says (`type: boolean`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def Version(**kwargs):
     """The `version` a client last saw (C3)."""
     return Integer(required=True, **kwargs)

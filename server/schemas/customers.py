@@ -6,6 +6,7 @@ from server import labels
 from server.inputs import NO_NUL
 from server.limits import LIMITS, TEXT
 from server.schemas.common import (
+    Boolean,
     Chat,
     Cursor,
     Email,
@@ -65,7 +66,7 @@ class CustomerIn(Input):
     activity_id = RecordId(load_default=None, allow_none=True)
     # An email or phone another customer has is refused (409 identity-taken) unless the
     # agent, shown who has it, confirms it is shared (C12).
-    confirm_shared = fields.Boolean(load_default=False)
+    confirm_shared = Boolean(load_default=False)
     fields = FieldsMap(load_default=dict)  # last: the name shadows the module in the class body
 
 
@@ -75,7 +76,7 @@ class CustomerPatch(Input):
     email = Email()
     phone = Phone()
     chat = Chat()
-    confirm_shared = fields.Boolean(load_default=False)
+    confirm_shared = Boolean(load_default=False)
     fields = FieldsMap()
 
 

@@ -17,12 +17,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.clock import now
 from server.errors import Problem
-from server.models import Agent
+from server.models import Agent, AgentSession
 
 log = logging.getLogger(__name__)
 
-SESSION_KEY = "context-desk:session:"
-AGENT_SESSIONS_KEY = "context-desk:agent-sessions:"  # a set of each agent's session ids
 VERDICT_KEY = "context-desk:finesse-verdict:"
 
 
@@ -32,7 +30,8 @@ class Unauthorized(Problem):
 
 
 class Sessions:
-    """Issues, checks and ends sessions; `redis` holds the live ones so they can be revoked."""
+    """Issues, checks and ends sessions (rows of `agent_session`); `redis` caches Finesse's
+    verdicts for a minute."""
 
     def __init__(self, secret_key, redis, ttl, finesse_url, finesse_timeout=5.0, verdict_ttl=60):
         self.serializer = URLSafeTimedSerializer(secret_key, salt="context-desk-session")
@@ -104,17 +103,13 @@ class Sessions:
     # Our own session
 
     def issue(self, agent):
-        """A signed, expiring bearer token for the agent, revocable through Redis."""
+        """A signed, expiring bearer token for the agent, revocable: its session is a row of
+        the database (O2: a Redis restarted empty signs nobody out)."""
         session_id = secrets.token_urlsafe(24)
-        index = AGENT_SESSIONS_KEY + agent.id
-        pipe = self.redis.pipeline()
-        pipe.set(SESSION_KEY + session_id, agent.id, ex=self.ttl)
-        # Which sessions an agent has, so disabling it ends them all (sockets included).
-        pipe.sadd(index, session_id)
-        pipe.expire(index, self.ttl)
-        pipe.execute()
+        at = now()
+        expires_at = at.replace(microsecond=0) + datetime.timedelta(seconds=self.ttl)
+        AgentSession.create(id=session_id, agent=agent.id, created_at=at, expires_at=expires_at)
         token = self.serializer.dumps({"sid": session_id, "agent": agent.id})
-        expires_at = now().replace(microsecond=0) + datetime.timedelta(seconds=self.ttl)
         return token, expires_at
 
     def agent_for(self, token):
@@ -131,27 +126,36 @@ class Sessions:
             and isinstance(payload.get("agent"), str)
         ):
             raise Unauthorized("The session token is invalid or has expired.")
-        stored = self.redis.get(SESSION_KEY + payload["sid"])
-        if stored is None or stored.decode() != payload["agent"]:
+        # One query: the session, live, of this agent, with the agent.
+        session = (
+            AgentSession.select(AgentSession, Agent)
+            .join(Agent)
+            .where(
+                (AgentSession.id == payload["sid"])
+                & (AgentSession.agent == payload["agent"])
+                & AgentSession.ended_at.is_null()
+                & (AgentSession.expires_at > now())
+            )
+            .first()
+        )
+        if session is None:
             raise Unauthorized("The session has ended.")
-        agent = Agent.get_or_none(Agent.id == payload["agent"])
-        if agent is None:
-            raise Unauthorized("The session's agent no longer exists.")
-        if agent.disabled_at is not None:
-            # Disabling an agent ends its sessions: each is refused from its next request on.
+        if session.agent.disabled_at is not None:
+            # Disabling an agent ends its sessions; one that slipped past is ended here.
             self.end(payload["sid"])
             raise Unauthorized("This account has been disabled.")
-        return agent, payload["sid"]
+        return session.agent, payload["sid"]
 
     def end(self, session_id):
-        self.redis.delete(SESSION_KEY + session_id)
+        AgentSession.update(ended_at=now()).where(AgentSession.id == session_id).execute()
 
     def end_all(self, agent_id):
-        """End every session of the agent (its sockets close at the hub's next tick)."""
-        index = AGENT_SESSIONS_KEY + agent_id
-        session_ids = [sid.decode() for sid in self.redis.smembers(index)]
-        self.redis.delete(index, *(SESSION_KEY + sid for sid in session_ids))
-        return len(session_ids)
+        """End every live session of the agent (its sockets close at the hub's next tick)."""
+        return (
+            AgentSession.update(ended_at=now())
+            .where((AgentSession.agent == agent_id) & AgentSession.ended_at.is_null())
+            .execute()
+        )
 
 
 def create_local_agent(username, password, name=None):
@@ -168,12 +172,17 @@ def create_local_agent(username, password, name=None):
     return agent
 
 
-def live_sessions(redis, session_ids):
-    """Which of these sessions are still live (not signed out, not expired), in one round trip."""
-    pipe = redis.pipeline()
-    for session_id in session_ids:
-        pipe.exists(SESSION_KEY + session_id)
-    return [bool(alive) for alive in pipe.execute()]
+def live_sessions(session_ids):
+    """Which of these sessions are still live (not signed out, not expired), in one query."""
+    live = {
+        row.id
+        for row in AgentSession.select(AgentSession.id).where(
+            AgentSession.id.in_(list(set(session_ids)))
+            & AgentSession.ended_at.is_null()
+            & (AgentSession.expires_at > now())
+        )
+    }
+    return [session_id in live for session_id in session_ids]
 
 
 def agent_name(agent_id):
