@@ -217,6 +217,10 @@ def run(processes, worker_class, sockets, rounds, redis_url):
         "SECRET_KEY": "live-bench",
         "MOCK_FINESSE": "1",
         "INSTANCE_PATH": workdir,
+        # Every benchmark socket is one agent's: lift the caps an agent has (issue 12).
+        "LIVE_SOCKETS_PER_SESSION": str(sockets),
+        "LIVE_SOCKETS_PER_AGENT": str(sockets),
+        "LIVE_MAX_SOCKETS": str(sockets + 1),
     }
     store.open_and_migrate(env["DATABASE_URL"]).close()  # the service serves no pending one
     # Enough threads for every socket on a process plus the API calls (gthread holds one

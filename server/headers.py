@@ -28,6 +28,10 @@ def policy(app):
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
+            # Style attributes only (no <style>, no script): htmx's settle copies an
+            # element's style attribute when it swaps it, and the widget positions its
+            # dialogs; an attribute cannot run code.
+            "style-src-attr 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self'",
             f"connect-src 'self' {socket}",

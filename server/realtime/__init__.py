@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 IDLE_WAIT = 30  # seconds; the loop wakes sooner for every message in or out
 TYPING_EVERY = 1.0  # seconds: a visitor's "typing" reaches the agent at most this often
+CLOSE_WAIT = 2  # seconds a refused socket waits for the browser's Close
 MAX_MESSAGE = 16 * 1024  # bytes a browser message may have (ours are a few dozen)
 
 
@@ -108,7 +109,11 @@ def live(ws):
             cut_off=lambda: _shut(ws),
         )
     except TooManySockets as refused:
+        # The closing handshake (RFC 6455 §7.1.1): wait for the browser's Close before the
+        # connection goes, or it may lose the code to a reset.
+        ws.event.clear()
         ws.close(reason=refused.code, message=refused.reason)
+        ws.event.wait(CLOSE_WAIT)
         return
     if customer:
         _visitor(chats.visitor_here, g.chat_task, connection.id)
