@@ -88,6 +88,13 @@ def test_O3_lone_surrogates_and_nul_are_refused_in_every_text(agent, call):
     assert response.status_code == 422
 
 
+def test_O3_a_phone_of_99_digits_is_kept_as_typed_without_a_key(agent):
+    created = agent.post("/api/v1/customers", json={"name": "Long", "phone": "0" * 99})
+    assert created.status_code == 201  # was PostgreSQL's "value too long" (a 500)
+    assert created.get_json()["phone_e164"] is None
+    assert created.get_json()["phone"] == "0" * 99
+
+
 def test_O3_json_nested_5000_deep(agent):
     deep = "[" * 5000 + "]" * 5000
     for path in ("/api/v1/customers", "/api/v1/interactions", "/api/v1/session"):
