@@ -21,15 +21,13 @@ def create_app(test_config=None):
         static_folder=os.path.join(root, "static"),
         instance_path=os.environ.get("INSTANCE_PATH", os.path.join(root, "instance")),
     )
-    from server.fast_json import OrjsonProvider
-
-    app.json = OrjsonProvider(app)
+    # orjson out (server/fast_json.py); in, deep JSON is a 400, not a RecursionError (O3).
+    app.json = inputs.JSONProvider(app)
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
     config.finish(app.config)
-    app.json = inputs.JSONProvider(app)  # deep JSON is a 400, not a RecursionError (O3)
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)

@@ -7,7 +7,7 @@ for the schemas (bodies, queries) and the services (ids and names from the path)
 
 import re
 
-from flask.json.provider import DefaultJSONProvider
+from server.fast_json import OrjsonProvider
 
 # The largest id or version either store can compare against (a signed 64-bit integer).
 MAX_INT = 2**63 - 1
@@ -53,8 +53,8 @@ def storable(value):
     return isinstance(value, str) and text_problem(value) is None
 
 
-class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, where a document nested thousands deep is invalid JSON like any other.
+class JSONProvider(OrjsonProvider):
+    """The service's JSON, where a document nested thousands deep is invalid like any other.
 
     Python's parser gives up on it with a RecursionError, which no `silent=True` catches;
     as a ValueError it is the usual 400 wherever a body is read (the API, the rate limiter).
