@@ -15,6 +15,7 @@ PUBLIC = {
     "api.create_session",
     "widget.page",
     "index",
+    "favicon",
     "health.healthz",
     "gadget.gadget_xml",
     "static",
