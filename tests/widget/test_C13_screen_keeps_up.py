@@ -23,7 +23,8 @@ def ada(agent, widget):
     key = f"customer:{customer['id']}"
     wait_until(
         lambda: page.evaluate(
-            f"!!(window.ContextDesk && ContextDesk.live && ContextDesk.live.watching({key!r}))"
+            "() => !!(window.ContextDesk && ContextDesk.live"
+            f" && ContextDesk.live.watching({key!r}))"
         ),
         message="the socket to watch the customer",
     )
