@@ -17,6 +17,8 @@ PUBLIC = {
     "index",
     "favicon",
     "health.healthz",
+    "health.readyz",
+    "monitoring.exposition",  # its own bearer token (METRICS_TOKEN), else not served
     "gadget.gadget_xml",
     "static",
     "realtime.live",  # the socket checks its token itself (tests/live/test_sockets.py)
