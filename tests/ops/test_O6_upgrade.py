@@ -153,6 +153,11 @@ def check_0006(db):
     assert left == [("active", None)]
 
 
+def check_0007(db):
+    """Sessions live in the database from 0007 on; none is carried over from Redis."""
+    assert db.execute_sql("SELECT COUNT(*) FROM agent_session").fetchall() == [(0,)]
+
+
 # (migration, what to add once it has run, what must hold at the newest schema)
 STEPS = [
     ("0001_initial", fill_0001, check_0001),
@@ -161,6 +166,7 @@ STEPS = [
     ("0004_desk_accounts", None, check_0004),
     ("0005_agent_role", None, check_0005),
     ("0006_chat_left", None, check_0006),
+    ("0007_sessions", None, check_0007),
 ]
 
 

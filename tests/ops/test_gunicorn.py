@@ -40,6 +40,7 @@ def gunicorn(app, database_url, redis_url, tmp_path):
         "PUBLIC_URL": url,
         "FINESSE_URL": url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
+        "LIVE_SOCKETS_PER_SESSION": "4",  # the metrics test opens four sockets of one session
         "BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "2",
         "WEB_THREADS": "8",
