@@ -97,7 +97,7 @@ def lists():
 @login_required
 def preview(task_id):
     """A queued task's customer, open requests and recent journey, read-only (D2)."""
-    shown = tasks.context(task_id)
+    shown = tasks.context(g.agent.id, task_id)
     return fragment(
         "desk/preview.html",
         shown=shown,

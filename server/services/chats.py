@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from server.inputs import parse_id
 from server.models import Task, TaskMessage
 from server.services import tasks
 from server.services.records import unit_of_work
@@ -55,9 +56,11 @@ def start(name, email):
     return created
 
 
-def leave(task_id, token):
-    """The visitor ends the chat (End chat in the widget)."""
-    return tasks.customer_left(customer_chat(task_id, token).id)
+def leave(task):
+    """The visitor ends its chat (`customer_chat`'s; End chat in the widget); returns the
+    task as it is now."""
+    tasks.customer_left(task.id)
+    return Task.get_by_id(task.id)
 
 
 # Is the visitor still there?
@@ -121,17 +124,16 @@ def check_gone(redis, task_id):
 def customer_chat(task_id, token):
     """The chat this token was handed out for; 401 for any other id or token alike, so a
     token cannot probe which chats exist."""
-    task = None
-    if token and str(task_id).isdigit():
-        task = Task.get_or_none(Task.id == int(task_id))
+    number = parse_id(task_id)  # not str.isdigit: "１２" and 2**64 name no chat (O3)
+    task = Task.get_or_none(Task.id == number) if token and number is not None else None
     if task is None or task.medium != "chat" or not tasks.is_customer_of(task, token):
         raise Unauthorized("This chat token is not valid for this chat.")
     return task
 
 
-def view(task_id, token, after=None):
-    """The visitor's chat with its messages (after message id `after`), oldest first."""
-    task = customer_chat(task_id, token)
+def view(task, after=None):
+    """The visitor's chat (`customer_chat`'s) with its messages after message id `after`,
+    oldest first."""
     query = TaskMessage.select().where(TaskMessage.task == task.id)
     if after:
         query = query.where(TaskMessage.id > int(after))
@@ -149,7 +151,6 @@ def typing(task_id):
     return True
 
 
-def say(task_id, token, body):
-    """A message from the visitor."""
-    task = customer_chat(task_id, token)
+def say(task, body):
+    """A message from the visitor in its chat (`customer_chat`'s)."""
     return tasks.post_message(task.id, body)

@@ -108,6 +108,13 @@ def new_page(browser):
         page.set_default_timeout(10_000)
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        # Anything the Content-Security-Policy blocked (server/headers.py) is an error too.
+        page.on(
+            "console",
+            lambda message, page=page: (
+                "Content Security Policy" in message.text and page.errors.append(message.text)
+            ),
+        )
         made.append((context, page))
         return page
 

@@ -22,6 +22,10 @@ PUBLIC = {
     "gadget.gadget_xml",
     "static",
     "realtime.live",  # the socket checks its token itself (tests/live/test_sockets.py)
+    "desk.page",  # the Care Desktop's page, a sign-in form until the agent signs in
+    "chat.panel",  # the customer chat widget's markup and its demo page (any website)
+    "chat.demo",
+    "api.start_chat",  # a visitor starts a chat (rate limited); it gets its chat's token
 }
 # The harness exists only in development (MOCK_FINESSE): its Finesse stand-in is public.
 HARNESS = re.compile(r"^harness\.")
@@ -39,6 +43,7 @@ OWN = {
     "widget.close",
     "widget.reopen",
     "widget.search",
+    "desk.lists",  # the queue (everyone's preview, D2) and the agent's own tasks
 }
 # The team's shared records: customers, their requests and activities, which every agent
 # reads and edits (C2, C3: two agents editing one record is the point of versions).
@@ -145,6 +150,18 @@ GUARDED = {
         409,
     ),
     "api.create_task": lambda r: ("POST", "/api/v1/tasks", {"medium": "chat"}, 401),
+    # The Care Desktop's fragments of a task: its preview (a queued task's only) and its pane.
+    "desk.preview": lambda r: ("GET", f"/desk/tasks/{r['chat']['id']}/preview", None, 403),
+    "desk.pane": lambda r: ("GET", f"/desk/tasks/{r['chat']['id']}/pane", None, 403),
+    # The customer's side of the chat takes its chat token only: an agent's session is none.
+    "api.get_chat": lambda r: ("GET", f"/api/v1/chats/{r['chat']['id']}", None, 401),
+    "api.post_chat_message": lambda r: (
+        "POST",
+        f"/api/v1/chats/{r['chat']['id']}/messages",
+        {"body": "hi"},
+        401,
+    ),
+    "api.end_chat": lambda r: ("POST", f"/api/v1/chats/{r['chat']['id']}/end", None, 401),
 }
 
 
@@ -175,6 +192,13 @@ def test_O5_the_issues_attacks(records, sign_in, agent, client):
     ).get_json()
     grab = agent3.call("+31209999999", f"care-task-{queued['id']}")
     assert grab.status_code == 403
+    # Nor the source id of a colleague's accepted task, nor a made-up task's.
+    assert agent3.call("+31209999999", f"care-task-{task_id}").status_code == 403
+    assert agent3.call("+31209999999", "care-task-987654").status_code == 403
+    # The Care Desktop's views of a colleague's active chat: its preview and its pane.
+    for view in ("preview", "pane"):
+        response = agent3.get(f"/desk/tasks/{task_id}/{view}")
+        assert response.status_code == 403 and b"Hello" not in response.data, view
     # The chat's messages and the task, as another agent.
     assert agent3.get(f"/api/v1/tasks/{task_id}/messages").status_code == 403
     assert agent3.get(f"/api/v1/tasks/{task_id}").status_code == 403
