@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from server.clock import now
 from server.errors import NotFound
 from server.models import Customer, Request, Task, TaskMessage
-from server.services import activities, journey
+from server.services import activities, journey, tasks
 from server.services import identity as ids
 from server.services.customers import IDENTITY_COLUMNS
 from server.services.records import get_or_404
@@ -133,12 +133,9 @@ def pane(agent_id, task_id):
 
 
 def previewable(agent_id, task_id):
-    """A task this agent may look at before accepting it: a queued one (D2), or one of the
-    agent's own (offered to it, or handled by it). Another agent's task answers 403 (O5)."""
-    task = get_or_404(Task, task_id, "task")
-    if task.status != "queued" and task.agent_id != agent_id:
-        raise Forbidden("This task is not yours.")
-    return task
+    """A task this agent may look at before accepting it (tasks.visible_task: queued, or the
+    agent's own); another agent's task answers 403 (O5)."""
+    return tasks.visible_task(agent_id, task_id)
 
 
 def journey_entry(agent_id, task_id, change_id):

@@ -53,11 +53,10 @@ def entry(customer_id, change_id):
     """One entry of the customer's journey, as the journey shows it; 404 for an id that is
     not an entry of this customer's journey."""
     row = None
-    if str(change_id).isdigit():
+    number = parse_id(change_id)  # not str.isdigit: "１２" and 2**64 name no entry (O3)
+    if number is not None:
         row = Change.get_or_none(
-            (Change.id == int(change_id))
-            & (Change.customer == customer_id)
-            & (Change.journey == True)  # noqa: E712
+            (Change.id == number) & (Change.customer == customer_id) & (Change.journey == True)  # noqa: E712
         )
     if row is None:
         raise NotFound("journey entry", change_id)

@@ -103,11 +103,12 @@ def get_task(task_id):
 
 
 def visible_task(agent_id, task_id):
-    """The task if this agent may see it (O5): a queued one (D2's preview) or its own
-    (offered to it, active or ended); another agent's is a 403. (Every agent saw the task
-    in the queue, so its existence is no secret among agents; to nobody it is a 401.)"""
+    """The task if this agent may see it (O5): a queued one (D2's preview), one that left
+    the queue with no agent (abandoned by its visitor), or its own (offered to it, active or
+    ended); another agent's is a 403. (Every agent saw the task in the queue, so its
+    existence is no secret among agents; to nobody it is a 401.)"""
     task = get_task(task_id)
-    if task.status != "queued" and task.agent_id != agent_id:
+    if task.status != "queued" and task.agent_id not in (None, agent_id):
         raise Forbidden("This task is another agent's.")
     return task
 

@@ -152,6 +152,12 @@ GUARDED = {
     "api.create_task": lambda r: ("POST", "/api/v1/tasks", {"medium": "chat"}, 401),
     # The Care Desktop's fragments of a task: its preview (a queued task's only) and its pane.
     "desk.preview": lambda r: ("GET", f"/desk/tasks/{r['chat']['id']}/preview", None, 403),
+    "desk.journey_entry": lambda r: (
+        "GET",
+        f"/desk/tasks/{r['chat']['id']}/journey/1",
+        None,
+        403,
+    ),
     "desk.pane": lambda r: ("GET", f"/desk/tasks/{r['chat']['id']}/pane", None, 403),
     # The customer's side of the chat takes its chat token only: an agent's session is none.
     "api.get_chat": lambda r: ("GET", f"/api/v1/chats/{r['chat']['id']}", None, 401),
@@ -196,7 +202,7 @@ def test_O5_the_issues_attacks(records, sign_in, agent, client):
     assert agent3.call("+31209999999", f"care-task-{task_id}").status_code == 403
     assert agent3.call("+31209999999", "care-task-987654").status_code == 403
     # The Care Desktop's views of a colleague's active chat: its preview and its pane.
-    for view in ("preview", "pane"):
+    for view in ("preview", "pane", "journey/1"):
         response = agent3.get(f"/desk/tasks/{task_id}/{view}")
         assert response.status_code == 403 and b"Hello" not in response.data, view
     # The chat's messages and the task, as another agent.
