@@ -15,6 +15,7 @@ from flask import current_app
 
 from server.clock import now
 from server.errors import Conflict, NotFound
+from server.inputs import parse_id
 from server.models import AgentState, Task
 from server.schemas.tasks import TaskOut
 from server.services.records import unit_of_work
@@ -212,7 +213,8 @@ def decline(agent_id, task_id, offer_number):
     """The agent says no to the offer: the task goes to the next Ready agent at once, and the
     agent becomes Not Ready (reason `declined`), as after a time-out, so it is not offered
     straight back. 409 when that offer no longer stands (accepted, run out or withdrawn)."""
-    task = Task.get_or_none(Task.id == task_id) if str(task_id).isdigit() else None
+    number = parse_id(task_id)  # not str.isdigit: "１２" and 2**64 name no task (O3)
+    task = Task.get_or_none(Task.id == number) if number is not None else None
     if task is None:
         raise NotFound("task", task_id)
     at = now()

@@ -141,6 +141,13 @@ GUARDED = {
         403,
     ),
     "api.end_task": lambda r: ("POST", f"/api/v1/tasks/{r['chat']['id']}/end", None, 403),
+    # Declining takes only an offer made to the caller: a colleague's active chat stays theirs.
+    "api.decline_task": lambda r: (
+        "POST",
+        f"/api/v1/tasks/{r['chat']['id']}/decline",
+        {"offer": 1},
+        409,
+    ),
     "api.accept_task": lambda r: ("POST", f"/api/v1/tasks/{r['chat']['id']}/accept", None, 409),
     "api.end_interaction": lambda r: ("POST", "/api/v1/interactions/dialog-1/end", None, 404),
     "api.register_interaction": lambda r: (
@@ -205,6 +212,9 @@ def test_O5_the_issues_attacks(records, sign_in, agent, client):
     for view in ("preview", "pane", "journey/1"):
         response = agent3.get(f"/desk/tasks/{task_id}/{view}")
         assert response.status_code == 403 and b"Hello" not in response.data, view
+    # Declining a colleague's chat (as if it were an offer to agent3) changes nothing.
+    assert agent3.post(f"/api/v1/tasks/{task_id}/decline", json={"offer": 1}).status_code == 409
+    assert agent.get(f"/api/v1/tasks/{task_id}").get_json()["task"]["status"] == "active"
     # The chat's messages and the task, as another agent.
     assert agent3.get(f"/api/v1/tasks/{task_id}/messages").status_code == 403
     assert agent3.get(f"/api/v1/tasks/{task_id}").status_code == 403
