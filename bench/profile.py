@@ -11,44 +11,55 @@ import argparse
 import logging
 import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import ratios  # noqa: E402
 import store  # noqa: E402
-from seed import DEEP_EMAIL  # noqa: E402
 
+SEARCHES = (
+    "search_phone",
+    "search_phone_national",
+    "search_email",
+    "search_email_local",
+    "search_email_domain",
+    "search_name",
+    "search_name_first_last",
+    "search_name_surname_first",
+)
 PATHS = (
     "journey_first",
     "journey_deep",
-    "search_phone",
-    "search_email",
-    "search_name",
+    *SEARCHES,
     "screen_pop",
+    "screen_pop_write",
     "tag_add",
     "request_edit",
 )
 
 
-def requests_for(name, client, headers, rng, deep_id, samples):
+def requests_for(name, client, headers, rng, deep_id, samples, queries):
     """The (method, path, json) of one operation of `name`, drawn afresh each call."""
+    from urllib.parse import quote
+
     from server.models import Activity, Request
 
-    row = rng.choice(samples)
+    index = rng.randrange(len(samples))
+    row = samples[index]
     if name == "journey_first":
         return [("GET", f"/api/v1/customers/{row.id}/journey", None)]
     if name == "journey_deep":
         cursor = rng.choice(journey_cursors(client, headers, deep_id))
         query = f"?cursor={cursor}" if cursor else ""
         return [("GET", f"/api/v1/customers/{deep_id}/journey{query}", None)]
-    if name == "search_phone":
-        return [("GET", f"/api/v1/customers?q={row.phone}", None)]
-    if name == "search_email":
-        return [("GET", f"/api/v1/customers?q={row.email[: row.email.index('@') + 2]}", None)]
-    if name == "search_name":
-        return [("GET", f"/api/v1/customers?q={row.name_key[:6]}", None)]
-    if name == "screen_pop":
+    if name in SEARCHES:
+        # The forms bench/ratios.py sends (C12), for the same customer.
+        return [("GET", "/api/v1/customers?q=" + quote(queries[name][index], safe=""), None)]
+    if name in ("screen_pop", "screen_pop_write"):
         source = f"profile-{time.time_ns()}"
         return [
             (
@@ -57,12 +68,13 @@ def requests_for(name, client, headers, rng, deep_id, samples):
                 {
                     "medium": "call",
                     "source_id": source,
-                    "identity": {"phone": row.phone},
+                    # As the caller ID shows it, typed differently from the stored number.
+                    "identity": {"phone": f"00{row.phone[1:3]} {row.phone[3:]}"},
                     "state": "answered",
                 },
             ),
             ("GET", f"/api/v1/customers/{row.id}/journey", None),
-        ]
+        ][: 1 if name == "screen_pop_write" else 2]
     if name == "tag_add":
         activity = Activity.select(Activity.id).where(Activity.customer == row.id).first()
         return [("POST", f"/api/v1/activities/{activity.id}/tags", {"name": f"p{time.time_ns()}"})]
@@ -114,23 +126,52 @@ def journey_cursors(client, headers, customer_id):
     return _cursors[customer_id]
 
 
+def _standard_profilers():
+    """cProfile and pstats, which import the standard `profile`: this file's folder (first on
+    sys.path when run as a script) would hand them this file instead."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    saved = sys.path[:]
+    sys.path[:] = [path for path in sys.path if os.path.abspath(path or ".") != here]
+    try:
+        import cProfile
+        import pstats
+    finally:
+        sys.path[:] = saved
+    return cProfile, pstats
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", choices=PATHS)
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"), required=False)
     parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL"),
+        help="default: an embedded Redis of this run's own",
     )
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--html", help="also write pyinstrument's HTML page here")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="cProfile on CPU time instead of pyinstrument's wall-clock samples: on a busy "
+        "machine the figure other processes' load does not blur",
+    )
+    parser.add_argument("--stats", help="with --cpu, also write cProfile's stats file here")
     args = parser.parse_args(argv)
     if not args.database:
         raise SystemExit("profile: give --database (or DATABASE_URL) of a seeded database")
     from pyinstrument import Profiler
 
     from server import create_app
-    from server.models import Agent, Customer
+    from server.embedded import start_embedded_redis
+    from server.models import Agent
 
+    data = ratios.fixtures(args.database, random.Random(3), size=600)
+    folder = tempfile.mkdtemp(prefix="cd-profile-")
+    stop_redis = None
+    if not args.redis_url:
+        args.redis_url, stop_redis = start_embedded_redis(os.path.join(folder, "redis"))
     app = create_app(
         {
             "ENV": "development",
@@ -145,18 +186,11 @@ def main(argv=None):
     with app.app_context():
         agent = Agent.get_or_none(Agent.id == "agent1") or Agent.create(id="agent1", name="agent1")
         token, _ = app.extensions["sessions"].issue(agent)
-        deep_id = Customer.get(Customer.email == DEEP_EMAIL).id
-        top = Customer.select(Customer.id).order_by(Customer.id.desc()).first().id
-        samples = list(
-            Customer.select(Customer.id, Customer.phone, Customer.email, Customer.name_key).where(
-                Customer.id.in_(rng.sample(range(1, top + 1), min(top, 600)))
-                & (Customer.known == True)  # noqa: E712
-                & (Customer.id != deep_id)
-            )
-        )
         headers = {"Authorization": f"Bearer {token}"}
         plans = [
-            requests_for(args.path, client, headers, rng, deep_id, samples)
+            requests_for(
+                args.path, client, headers, rng, data["deep_id"], data["rows"], data["queries"]
+            )
             for _ in range(args.count)
         ]
 
@@ -183,13 +217,26 @@ def main(argv=None):
         f"({cpu / half * 1000:.2f} ms CPU, {statements.count / half:.1f} SQL statements) "
         f"on {store.store_name(args.database)}"
     )
-    profiler = Profiler(interval=0.0005)
-    with profiler:
-        replay(plans[half:])
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
-    if args.html:
-        with open(args.html, "w") as page:
-            page.write(profiler.output_html())
+    try:
+        if args.cpu:
+            cProfile, pstats = _standard_profilers()
+            profiler = cProfile.Profile(time.process_time)
+            profiler.runcall(replay, plans[half:])
+            if args.stats:
+                profiler.dump_stats(args.stats)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+            return
+        profiler = Profiler(interval=0.0005)
+        with profiler:
+            replay(plans[half:])
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        if args.html:
+            with open(args.html, "w") as page:
+                page.write(profiler.output_html())
+    finally:
+        if stop_redis:
+            stop_redis()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
