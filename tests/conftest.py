@@ -84,6 +84,8 @@ def app(tmp_path_factory, redis_url, database_url):
     app = create_app(
         {
             "TESTING": True,
+            # Every answer built without marshmallow is checked against its schema's dump.
+            "CHECK_PLAIN_DUMPS": True,
             "ENV": "development",
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": database_url,

@@ -1,9 +1,12 @@
 """The API's small plumbing: the blueprint, OpenAPI records, reading bodies, writing answers."""
 
-from flask import Blueprint, request
+import functools
+
+from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
 
 from server.errors import Invalid, Problem
+from server.schemas.common import PLAIN_DUMPS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -81,19 +84,34 @@ def load_body(schema_class):
         raise Problem(400, "The body is not valid JSON.", type_="/problems/bad-request")
     if not isinstance(data, dict):
         raise Invalid({"_schema": ["The body must be a JSON object."]})
-    return schema_class().load(data)
+    return schema(schema_class).load(data)
+
+
+@functools.cache
+def schema(schema_class, many=False):
+    """One instance per schema class: building one deep-copies every field (issue 14), and
+    an instance keeps no state between loads or dumps, so threads share it."""
+    return schema_class(many=many)
 
 
 def load_query(schema_class):
-    return schema_class().load(request.args.to_dict())
+    return schema(schema_class).load(request.args.to_dict())
 
 
 def dump(schema_class, obj, many=False):
-    return schema_class(many=many).dump(obj)
+    plain = PLAIN_DUMPS.get(schema_class)
+    if plain is None:
+        return schema(schema_class, many).dump(obj)
+    result = [plain(item) for item in obj] if many else plain(obj)
+    if current_app.config.get("CHECK_PLAIN_DUMPS"):
+        expected = schema(schema_class, many).dump(obj)
+        if result != expected:
+            raise AssertionError(f"{schema_class.__name__}: {result!r} != {expected!r}")
+    return result
 
 
 def page(schema_class, result):
-    return {"items": schema_class(many=True).dump(result.items), "next": result.next}
+    return {"items": dump(schema_class, result.items, many=True), "next": result.next}
 
 
 def validation_problem(error: ValidationError):

@@ -3,7 +3,19 @@
 from marshmallow import Schema, fields
 
 from server.limits import TAG
-from server.schemas.common import Id, Input, Page, RecordId, Text, UtcDateTime, Version
+from server.schemas.common import (
+    Id,
+    Input,
+    Page,
+    RecordId,
+    Text,
+    UtcDateTime,
+    Version,
+    plain_dump,
+    plain_id,
+    plain_str,
+    utc_iso,
+)
 
 
 class ActivityOut(Schema):
@@ -22,6 +34,25 @@ class ActivityOut(Schema):
     agent = fields.String(attribute="agent_id", allow_none=True)
     tags = fields.List(fields.String())
     version = fields.Integer()
+
+
+@plain_dump(ActivityOut)
+def activity_out(view):
+    return {
+        "id": plain_id(view.id),
+        "request_id": plain_id(view.request_id),
+        "customer_id": plain_id(view.customer_id),
+        "medium": plain_str(view.medium),
+        "source_id": plain_str(view.source_id),
+        "subject": plain_str(view.subject),
+        "identity": None if view.identity is None else dict(view.identity),
+        "properties": None if view.properties is None else dict(view.properties),
+        "started_at": utc_iso(view.started_at),
+        "ended_at": utc_iso(view.ended_at),
+        "agent": plain_str(view.agent_id),
+        "tags": None if view.tags is None else [plain_str(tag) for tag in view.tags],
+        "version": None if view.version is None else int(view.version),
+    }
 
 
 class ActivityPatch(Input):

@@ -20,6 +20,10 @@ from server.schemas.common import (
     Text,
     UtcDateTime,
     Version,
+    plain_dump,
+    plain_id,
+    plain_str,
+    utc_iso,
 )
 
 
@@ -95,6 +99,24 @@ class CustomerOut(Schema):
 
     def display_phone(self, customer):
         return customer.phone_raw or customer.phone
+
+
+@plain_dump(CustomerOut)
+def customer_out(customer):
+    fields_ = customer.fields
+    return {
+        "id": plain_id(customer.id),
+        "name": plain_str(customer.name),
+        "email": plain_str(customer.email),
+        "phone": customer.phone_raw or customer.phone,
+        "phone_e164": plain_str(customer.phone),
+        "chat": plain_str(customer.chat),
+        "known": None if customer.known is None else bool(customer.known),
+        "version": None if customer.version is None else int(customer.version),
+        "created_at": utc_iso(customer.created_at),
+        "updated_at": utc_iso(customer.updated_at),
+        "fields": None if fields_ is None else dict(fields_),
+    }
 
 
 class SearchQuery(Input):

@@ -4,10 +4,20 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from server.limits import LIMITS, TEXT
 from server.models import MEDIA
-from server.schemas.activities import ActivityOut
-from server.schemas.common import Chat, Id, Input, Limited, RecordId, Str, Text, UtcDateTime
-from server.schemas.customers import CustomerOut
-from server.schemas.requests import RequestOut
+from server.schemas.activities import ActivityOut, activity_out
+from server.schemas.common import (
+    Chat,
+    Id,
+    Input,
+    Limited,
+    RecordId,
+    Str,
+    Text,
+    UtcDateTime,
+    plain_dump,
+)
+from server.schemas.customers import CustomerOut, customer_out
+from server.schemas.requests import RequestOut, request_out
 
 _PAIRS = (["phone", "email"], ["phone", "chat"], ["email", "chat"])
 
@@ -66,6 +76,18 @@ class InteractionOut(Schema):
     # Extra to the contract: the customers who share the identity when several do, the
     # first being the one the activity went to; empty when the identity is one customer's.
     matches = fields.List(fields.Nested(CustomerOut))
+
+
+@plain_dump(InteractionOut)
+def interaction_out(view):
+    customer, request, activity = view.known_customer, view.request, view.activity
+    return {
+        "customer": None if customer is None else customer_out(customer),
+        "identity": None if view.identity is None else dict(view.identity),
+        "request": None if request is None else request_out(request),
+        "activity": None if activity is None else activity_out(activity),
+        "matches": None if view.matches is None else [customer_out(c) for c in view.matches],
+    }
 
 
 class WorkspaceOpenIn(Input):

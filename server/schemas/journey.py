@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from server.schemas.common import Id, Page, UtcDateTime
+from server.schemas.common import Id, Page, UtcDateTime, plain_dump, plain_id, plain_str, utc_iso
 
 
 class JourneyActivityOut(Schema):
@@ -46,3 +46,49 @@ class JourneyItemOut(Schema):
 
 class JourneyPage(Page):
     items = fields.List(fields.Nested(JourneyItemOut))
+
+
+def _journey_activity(view):
+    return {
+        "id": plain_id(view.id),
+        "request_id": plain_id(view.request_id),
+        "medium": plain_str(view.medium),
+        "source_id": plain_str(view.source_id),
+        "subject": plain_str(view.subject),
+        "started_at": utc_iso(view.started_at),
+        "ended_at": utc_iso(view.ended_at),
+        "agent": plain_str(view.agent_id),
+        "tags": None if view.tags is None else [plain_str(tag) for tag in view.tags],
+        "version": None if view.version is None else int(view.version),
+    }
+
+
+def _journey_request(request):
+    return {
+        "id": plain_id(request.id),
+        "title": plain_str(request.title),
+        "status": plain_str(request.status),
+        "version": None if request.version is None else int(request.version),
+    }
+
+
+def _journey_item(item):
+    change, activity, request = item.change, item.activity, item.request
+    return {
+        "id": plain_id(change.id),
+        "at": utc_iso(change.at),
+        "kind": plain_str(change.kind),
+        "action": plain_str(change.action),
+        "agent": plain_str(change.agent),
+        "data": None if change.data is None else dict(change.data),
+        "activity": None if activity is None else _journey_activity(activity),
+        "request": None if request is None else _journey_request(request),
+    }
+
+
+@plain_dump(JourneyPage)
+def journey_page_out(page):
+    return {
+        "next": plain_str(page.next),
+        "items": None if page.items is None else [_journey_item(item) for item in page.items],
+    }

@@ -2,7 +2,18 @@
 
 from marshmallow import Schema, fields, validate
 
-from server.schemas.common import Id, Input, Str, Text, UtcDateTime, Version
+from server.schemas.common import (
+    Id,
+    Input,
+    Str,
+    Text,
+    UtcDateTime,
+    Version,
+    plain_dump,
+    plain_id,
+    plain_str,
+    utc_iso,
+)
 
 STATUSES = ("open", "closed")
 
@@ -41,3 +52,19 @@ class RequestList(Schema):
     it can grow a `next` without breaking clients."""
 
     items = fields.List(fields.Nested(RequestOut))
+
+
+@plain_dump(RequestOut)
+def request_out(request):
+    return {
+        "id": plain_id(request.id),
+        "customer_id": plain_id(request.customer_id),
+        "title": plain_str(request.title),
+        "description": plain_str(request.description),
+        "status": plain_str(request.status),
+        "created_at": utc_iso(request.created_at),
+        "updated_at": utc_iso(request.updated_at),
+        "closed_at": utc_iso(request.closed_at),
+        "last_activity_at": utc_iso(request.last_activity_at),
+        "version": None if request.version is None else int(request.version),
+    }
