@@ -16,6 +16,7 @@ from server.services import requests as requests_service
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.read_models import ActivityView
 from server.services.records import bump, get_or_404, record_change, unit_of_work, update_versioned
+from server.services.statements import Statement
 
 
 def get_activity(activity_id):
@@ -54,13 +55,17 @@ def tags_of(activity_ids):
     """Tag names per activity id, in the order they were added, in one query."""
     tags = {activity_id: [] for activity_id in activity_ids}
     if activity_ids:
-        for tag in (
-            Tag.select(Tag.activity, Tag.name)
-            .where(Tag.activity.in_(list(activity_ids)))
-            .order_by(Tag.id)
-        ):
-            tags[tag.activity_id].append(tag.name)
+        for activity_id, name in _TAGS_OF.tuples(ids=list(activity_ids)):
+            tags[activity_id].append(name)
     return tags
+
+
+_TAGS_OF = Statement(
+    Tag,
+    lambda slot: (
+        Tag.select(Tag.activity, Tag.name).where(Tag.activity.in_(slot("ids"))).order_by(Tag.id)
+    ),
+)
 
 
 def tag_key(name):

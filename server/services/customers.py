@@ -13,6 +13,7 @@ from server.models import Activity, Customer, CustomerWord, Request
 from server.services import identity as ids
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
+from server.services.statements import Statement
 
 IDENTITY_COLUMNS = {"phone": Customer.phone, "email": Customer.email, "chat": Customer.chat}
 MATCHES_LIMIT = 20  # the most customers one shared identity lists as a choice (C12)
@@ -27,12 +28,24 @@ def identity_candidates(kind, key, limit=MATCHES_LIMIT):
     """
     if not kind or not key:
         return []
-    return list(
-        Customer.select()
-        .where(IDENTITY_COLUMNS[kind] == key)
-        .order_by(Customer.known.desc(), Customer.updated_at.desc(), Customer.id.desc())
-        .limit(limit)
+    return _IDENTITY_CANDIDATES[kind].rows(key=key, limit=limit)
+
+
+def _identity_statement(column):
+    return Statement(
+        Customer,
+        lambda slot: (
+            Customer.select()
+            .where(column == slot("key"))
+            .order_by(Customer.known.desc(), Customer.updated_at.desc(), Customer.id.desc())
+            .limit(slot("limit"))
+        ),
     )
+
+
+_IDENTITY_CANDIDATES = {
+    kind: _identity_statement(column) for kind, column in IDENTITY_COLUMNS.items()
+}
 
 
 def find_by_identity(kind, key):
@@ -319,19 +332,13 @@ def _search_phone(keys, after, limit):
     for rank, key in enumerate(keys):
         if after and rank < after[0]:
             continue
-        query = CustomerWord.select(CustomerWord.customer).where(CustomerWord.word == key)
-        if rank:
-            earlier = CustomerWord.alias("earlier")
-            query = query.where(
-                ~pw.fn.EXISTS(
-                    earlier.select(pw.SQL("1")).where(
-                        (earlier.customer == CustomerWord.customer) & earlier.word.in_(keys[:rank])
-                    )
-                )
-            )
-        if after and rank == after[0]:
-            query = query.where(CustomerWord.customer > after[1])
-        rows = query.order_by(CustomerWord.customer).limit(limit + 1 - len(found)).tuples()
+        resumed = bool(after) and rank == after[0]
+        rows = _phone_statement(bool(rank), resumed).tuples(
+            key=key,
+            earlier=list(keys[:rank]),
+            last_id=after[1] if resumed else None,
+            limit=limit + 1 - len(found),
+        )
         found += [(rank, customer_id) for (customer_id,) in rows]
         if len(found) > limit:
             break
@@ -339,6 +346,69 @@ def _search_phone(keys, after, limit):
     found = found[:limit]
     customers = _customers_in_order([customer_id for _, customer_id in found])
     return Page(customers, encode_cursor(["p", *found[-1]]) if more else None)
+
+
+@functools.cache
+def _phone_statement(after_earlier_keys, resumed):
+    """One phone key's customers, in customer order: those of an earlier key left out."""
+
+    def build(slot):
+        query = CustomerWord.select(CustomerWord.customer).where(CustomerWord.word == slot("key"))
+        if after_earlier_keys:
+            earlier = CustomerWord.alias("earlier")
+            query = query.where(
+                ~pw.fn.EXISTS(
+                    earlier.select(pw.SQL("1")).where(
+                        (earlier.customer == CustomerWord.customer)
+                        & earlier.word.in_(slot("earlier"))
+                    )
+                )
+            )
+        if resumed:
+            query = query.where(CustomerWord.customer > slot("last_id"))
+        return query.order_by(CustomerWord.customer).limit(slot("limit"))
+
+    return Statement(CustomerWord, build)
+
+
+@functools.cache
+def _words_statement(others, resumed):
+    """The word search's statement for a driver and `others` more tokens (`_search_words`)."""
+
+    def build(slot):
+        word = CustomerWord
+        query = word.select(word.word, word.customer).where(
+            (word.word >= slot("driver")) & (word.word < slot("driver_end"))
+        )
+        earlier = word.alias("earlier")
+        query = query.where(
+            ~pw.fn.EXISTS(
+                earlier.select(pw.SQL("1")).where(
+                    (earlier.customer == word.customer)
+                    & (earlier.word >= slot("driver"))
+                    & (earlier.word < word.word)
+                )
+            )
+        )
+        for number in range(others):
+            other = word.alias(f"other{number}")
+            query = query.where(
+                pw.fn.EXISTS(
+                    other.select(pw.SQL("1")).where(
+                        (other.customer == word.customer)
+                        & (other.word >= slot(f"token{number}"))
+                        & (other.word < slot(f"token{number}_end"))
+                    )
+                )
+            )
+        if resumed:
+            query = query.where(
+                (word.word > slot("last_word"))
+                | ((word.word == slot("last_word")) & (word.customer > slot("last_id")))
+            )
+        return query.order_by(word.word, word.customer).limit(slot("limit"))
+
+    return Statement(CustomerWord, build)
 
 
 def _search_words(tokens, after, limit):
@@ -349,47 +419,28 @@ def _search_words(tokens, after, limit):
     token is an EXISTS probe of the (customer, word) index.
     """
     driver = max(tokens, key=len)
-    word = CustomerWord
-    query = word.select(word.word, word.customer).where(
-        (word.word >= driver) & (word.word < driver + _TOP)
-    )
-    earlier = word.alias("earlier")
-    query = query.where(
-        ~pw.fn.EXISTS(
-            earlier.select(pw.SQL("1")).where(
-                (earlier.customer == word.customer)
-                & (earlier.word >= driver)
-                & (earlier.word < word.word)
-            )
-        )
-    )
-    for number, token in enumerate(t for t in tokens if t != driver):
-        other = word.alias(f"other{number}")
-        query = query.where(
-            pw.fn.EXISTS(
-                other.select(pw.SQL("1")).where(
-                    (other.customer == word.customer)
-                    & (other.word >= token)
-                    & (other.word < token + _TOP)
-                )
-            )
-        )
+    others = [t for t in tokens if t != driver]
+    values = {"driver": driver, "driver_end": driver + _TOP, "limit": limit + 1}
+    for number, token in enumerate(others):
+        values[f"token{number}"], values[f"token{number}_end"] = token, token + _TOP
     if after:
-        last_word, last_id = after
-        query = query.where(
-            (word.word > last_word) | ((word.word == last_word) & (word.customer > last_id))
-        )
-    rows = list(query.order_by(word.word, word.customer).limit(limit + 1).tuples())
+        values["last_word"], values["last_id"] = after
+    rows = _words_statement(len(others), bool(after)).tuples(**values)
     more = len(rows) > limit
     rows = rows[:limit]
     customers = _customers_in_order([customer_id for _, customer_id in rows])
     return Page(customers, encode_cursor(["w", *rows[-1]]) if more else None)
 
 
+_CUSTOMERS_BY_ID = Statement(
+    Customer, lambda slot: Customer.select().where(Customer.id.in_(slot("ids")))
+)
+
+
 def _customers_in_order(customer_ids):
     if not customer_ids:
         return []
-    by_id = {c.id: c for c in Customer.select().where(Customer.id.in_(customer_ids))}
+    by_id = {c.id: c for c in _CUSTOMERS_BY_ID.rows(ids=list(customer_ids))}
     return [by_id[customer_id] for customer_id in customer_ids if customer_id in by_id]
 
 

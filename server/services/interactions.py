@@ -11,6 +11,7 @@ from server.services import activities, customers, workspace
 from server.services import identity as ids
 from server.services.read_models import ActivityView, InteractionView
 from server.services.records import get_or_404, record_change, unit_of_work, update_versioned
+from server.services.statements import Statement, inserting
 
 # Source ids of Care Desktop tasks' activities (services/tasks.py): only accepting the task
 # registers one and only ending it ends one, so nobody can claim a task's id beforehand (O5).
@@ -70,18 +71,21 @@ def _create(agent_id, medium, source_id, identity, subject, properties):
         request = _touch_latest_open_request(customer.id, at)
         if request is None:
             request = _new_request(agent_id, customer.id, subject, at)
-        activity = Activity.create(
-            request=request.id,
-            customer=customer.id,
-            medium=medium,
-            source_id=source_id,
-            identity_kind=kind,
-            identity_value=raw,
-            subject=subject or "",
-            properties=properties,
-            agent=agent_id,
-            started_at=at,
-        )
+        values = {
+            "request": request.id,
+            "customer": customer.id,
+            "medium": medium,
+            "source_id": source_id,
+            "identity_kind": kind,
+            "identity_value": raw,
+            "subject": subject or "",
+            "properties": properties,
+            "agent": agent_id,
+            "started_at": at,
+            "version": 1,
+        }
+        activity_id = _INSERT_ACTIVITY.execute(**values).fetchone()[0]
+        activity = Activity(id=activity_id, **values)
         record_change(
             agent_id,
             "activity",
@@ -115,19 +119,42 @@ def _touch_latest_open_request(customer_id, at):
     updated_at (C1b picks the latest) and last_activity_at (D6) move, the version does not:
     an interaction joining the request edits none of its fields, so an agent editing them is
     neither warned nor refused as stale (C3, issue 11)."""
+    rows = _TOUCH_LATEST_OPEN_REQUEST.rows(customer=customer_id, at=at)
+    return rows[0] if rows else None
+
+
+def _touch_statement(slot):
     latest = (
         Request.select(Request.id)
-        .where((Request.customer == customer_id) & (Request.status == "open"))
+        .where((Request.customer == slot("customer")) & (Request.status == "open"))
         .order_by(Request.updated_at.desc(), Request.id.desc())
         .limit(1)
     )
-    rows = list(
-        Request.update(updated_at=at, last_activity_at=at)
+    return (
+        Request.update(updated_at=slot("at"), last_activity_at=slot("at"))
         .where(Request.id == latest)
         .returning(Request)
-        .execute()
     )
-    return rows[0] if rows else None
+
+
+_TOUCH_LATEST_OPEN_REQUEST = Statement(Request, _touch_statement)
+_INSERT_ACTIVITY = inserting(
+    Activity,
+    (
+        Activity.request,
+        Activity.customer,
+        Activity.medium,
+        Activity.source_id,
+        Activity.identity_kind,
+        Activity.identity_value,
+        Activity.subject,
+        Activity.properties,
+        Activity.agent,
+        Activity.started_at,
+        Activity.version,
+    ),
+    returning=True,
+)
 
 
 def end(agent_id, source_id, *, task=False):

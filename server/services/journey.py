@@ -8,6 +8,7 @@ from server.services.activities import tags_of
 from server.services.paging import Page, decode_cursor, encode_cursor
 from server.services.read_models import ActivityView, JourneyItem
 from server.services.records import get_or_404
+from server.services.statements import Statement
 
 # What a journey entry shows of its activity and request (the widget's journey and the API's
 # `JourneyItemOut`); their other columns are left at their defaults in the items.
@@ -35,12 +36,12 @@ def journey(customer_id, cursor=None, limit=20):
     number = parse_id(customer_id)  # "１２", "abc" or 2**64 name no customer (O3)
     if number is None:
         raise NotFound("customer", customer_id)
-    query = Change.select().where((Change.customer == number) & (Change.journey == True))  # noqa: E712
     after = decode_cursor(cursor, (paging.TIME, paging.ID))
     if after:
         at, last_id = after
-        query = query.where((Change.at < at) | ((Change.at == at) & (Change.id < last_id)))
-    rows = list(query.order_by(Change.at.desc(), Change.id.desc()).limit(limit + 1))
+        rows = _PAGE_AFTER.rows(customer=number, at=at, id=last_id, limit=limit + 1)
+    else:
+        rows = _FIRST_PAGE.rows(customer=number, limit=limit + 1)
     if not rows:
         get_or_404(Customer, customer_id)  # an empty page: is there such a customer at all?
     more = len(rows) > limit
@@ -66,10 +67,8 @@ def entry(customer_id, change_id):
 def _items(rows):
     """The journey items of these change rows, with what each shows, in a few queries."""
     # Only the columns a journey entry shows: no identity, properties or description.
-    activities = _by_id(
-        Activity, {row.activity_id for row in rows if row.activity_id}, SHOWN_ACTIVITY
-    )
-    requests = _by_id(Request, {row.request_id for row in rows if row.request_id}, SHOWN_REQUEST)
+    activities = _by_id(_ACTIVITIES, {row.activity_id for row in rows if row.activity_id})
+    requests = _by_id(_REQUESTS, {row.request_id for row in rows if row.request_id})
     tags = tags_of(list(activities))
     transcripts = transcripts_of(
         [activity.id for activity in activities.values() if activity.medium == "chat"]
@@ -109,8 +108,29 @@ def transcripts_of(activity_ids, limit=TRANSCRIPT_SHOWN):
     return found
 
 
-def _by_id(model, record_ids, columns):
+def _by_id(statement, record_ids):
     if not record_ids:
         return {}
-    query = model.select(*columns).where(model.id.in_(list(record_ids)))
-    return {row.id: row for row in query}
+    return {row.id: row for row in statement.rows(ids=list(record_ids))}
+
+
+def _page(slot, after=False):
+    where = (Change.customer == slot("customer")) & (Change.journey == True)  # noqa: E712
+    if after:
+        where &= (Change.at < slot("at")) | ((Change.at == slot("at")) & (Change.id < slot("id")))
+    return (
+        Change.select()
+        .where(where)
+        .order_by(Change.at.desc(), Change.id.desc())
+        .limit(slot("limit"))
+    )
+
+
+_FIRST_PAGE = Statement(Change, _page)
+_PAGE_AFTER = Statement(Change, lambda slot: _page(slot, after=True))
+_ACTIVITIES = Statement(
+    Activity, lambda slot: Activity.select(*SHOWN_ACTIVITY).where(Activity.id.in_(slot("ids")))
+)
+_REQUESTS = Statement(
+    Request, lambda slot: Request.select(*SHOWN_REQUEST).where(Request.id.in_(slot("ids")))
+)

@@ -12,6 +12,7 @@ from server.extensions import redis_client
 from server.inputs import parse_id
 from server.models import Activity, Change, Tag, database
 from server.services.read_models import ActivityView
+from server.services.statements import inserting
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def record_change(
     data=None,
 ):
     """Write one change-log row; with `journey` it is an entry of the customer's journey (C2)."""
-    return Change.create(
+    _INSERT_CHANGE.execute(
         at=now(),
         agent=agent_id,
         kind=kind,
@@ -90,9 +91,26 @@ def record_change(
         customer=customer_id,
         request_id=request_id,
         activity_id=activity_id,
-        journey=journey,
+        journey=bool(journey),
         data=data or {},
     )
+
+
+_INSERT_CHANGE = inserting(
+    Change,
+    (
+        Change.at,
+        Change.agent,
+        Change.kind,
+        Change.record_id,
+        Change.action,
+        Change.customer,
+        Change.request_id,
+        Change.activity_id,
+        Change.journey,
+        Change.data,
+    ),
+)
 
 
 class Outbox:

@@ -9,6 +9,7 @@ from server.models import Activity, Customer, Request, WorkspaceEntry
 from server.services import activities
 from server.services.read_models import ListEntry, Workspace
 from server.services.records import get_or_404, unit_of_work
+from server.services.statements import Statement
 
 OPEN_LIMIT = 200
 RECENT_LIMIT = 20
@@ -16,18 +17,8 @@ RECENT_LIMIT = 20
 
 def open_for(agent_id, customer_id, activity_id, outbox):
     """Put a customer in the agent's Open list, pointing at the activity being handled."""
-    at = now()
     # One statement whether the customer was in a list or not (a screen-pop's hot path).
-    WorkspaceEntry.insert(
-        agent=agent_id, customer=customer_id, activity=activity_id, status="open", updated_at=at
-    ).on_conflict(
-        conflict_target=[WorkspaceEntry.agent, WorkspaceEntry.customer],
-        update={
-            WorkspaceEntry.status: "open",
-            WorkspaceEntry.activity: activity_id,
-            WorkspaceEntry.updated_at: at,
-        },
-    ).execute()
+    _OPEN_FOR.execute(agent=agent_id, customer=customer_id, activity=activity_id, at=now())
     outbox.add(
         {
             "type": "interaction",
@@ -37,6 +28,25 @@ def open_for(agent_id, customer_id, activity_id, outbox):
             "activity_id": str(activity_id) if activity_id else None,
         }
     )
+
+
+_OPEN_FOR = Statement(
+    WorkspaceEntry,
+    lambda slot: WorkspaceEntry.insert(
+        agent=slot("agent", WorkspaceEntry.agent),
+        customer=slot("customer", WorkspaceEntry.customer),
+        activity=slot("activity", WorkspaceEntry.activity),
+        status="open",
+        updated_at=slot("at"),
+    ).on_conflict(
+        conflict_target=[WorkspaceEntry.agent, WorkspaceEntry.customer],
+        update={
+            WorkspaceEntry.status: "open",
+            WorkspaceEntry.activity: slot("activity", WorkspaceEntry.activity),
+            WorkspaceEntry.updated_at: slot("at"),
+        },
+    ),
+)
 
 
 def lists(agent_id):
