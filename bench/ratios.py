@@ -53,6 +53,11 @@ SEARCHES = (
     "search_name_surname_first",
 )
 TARGETS += [(f"{name} / healthz", ">=", 0.40) for name in SEARCHES]
+# Issue 14's absolute targets, from bench/sweep.py and bench/live.py (--sweep, --live).
+FIGURES = [
+    ("auto-close sweep, requests/s", ">=", 50_000),
+    ("live fan-out to 500 sockets, p99 ms", "<=", 100),
+]
 SCENARIOS = (
     "healthz",
     "screen_pop_write",
@@ -316,9 +321,55 @@ def table(report, previous):
         lines.append(
             f"| {figure} | {target} | {shown} {'met' if met else 'MISSED'} | {old_shown} |"
         )
+    figures, old_figures = report.get("figures", {}), (previous or {}).get("figures", {})
+    for figure, rule, bound in FIGURES:
+        value = figures.get(figure)
+        if value is None:
+            continue
+        met = value >= bound if rule == ">=" else value <= bound
+        old = old_figures.get(figure)
+        lines.append(
+            f"| {figure} | {rule} {bound:,} | {value:,.0f} {'met' if met else 'MISSED'} | "
+            f"{'' if old is None else f'{old:,.0f}'} |"
+        )
     if previous:
         lines.append(f"\nprevious: {previous['path']} (commit {previous['commit']})")
     return "\n".join(lines)
+
+
+def other_script(name, *args, env=None):
+    """Run bench/<name>.py; its last JSON line."""
+    out = subprocess.run(
+        [sys.executable, os.path.join(store.ROOT, "bench", f"{name}.py"), *args],
+        cwd=store.ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"ratios: bench/{name}.py gave no result:\n{out.stdout}\n{out.stderr}")
+    return json.loads(lines[-1])
+
+
+def sweep_and_live(args):
+    """The sweep's rate (on a scratch SQLite file, or the PostgreSQL database given, which it
+    adds its requests to and removes them from) and the live fan-out's p99 (2 processes)."""
+    figures = {}
+    if args.sweep:
+        env = {}
+        sweep_args = []
+        if store.store_name(args.database) == "postgresql":
+            env["DATABASE_URL"], sweep_args = args.database, ["--force"]
+        else:
+            env["DATABASE_URL"] = ""
+        result = other_script("sweep", *sweep_args, env=env)
+        figures["auto-close sweep, requests/s"] = result["per_second"]
+    if args.live:
+        result = other_script("live", "--json", "--processes", "2")
+        figures["live fan-out to 500 sockets, p99 ms"] = result["p99_ms"]
+        figures["live fan-out, from Redis to the socket, p99 ms"] = result["fanout_p99_ms"]
+    return figures
 
 
 def main(argv=None):
@@ -331,6 +382,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--out", default=RESULTS)
+    parser.add_argument("--sweep", action="store_true", help="also bench/sweep.py's rate")
+    parser.add_argument("--live", action="store_true", help="also bench/live.py's p99")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("ratios: needs wrk (apt-get install wrk)")
@@ -397,6 +450,8 @@ def main(argv=None):
         "scenarios": results,
         "ratios": ratios(results),
     }
+    report["figures"] = sweep_and_live(args)
+    report["load_average"].append(os.getloadavg()[0])
     previous = previous_result(report["store"], size)
     print(table(report, previous))
     os.makedirs(args.out, exist_ok=True)
