@@ -9,6 +9,7 @@ from server.models import database
 from server.services import offers
 from tests.live.conftest import Socket, of_type, ws_url
 from tests.live.test_C3_live_events import refused_status
+from tests.waiting import wait_until
 
 
 def test_D1_the_desk_page_has_the_widget_and_its_scripts_once(client):
@@ -70,6 +71,10 @@ def test_D2_a_queue_event_reaches_every_agents_socket_when_a_task_is_queued(
     app, desk_sign_in, queue_task, live_socket
 ):
     sockets = [live_socket(desk_sign_in(name)) for name in ("care1", "care2")]
+    # The handshake ends before the hub has the socket: an event published in between would
+    # reach nobody (a browser reloads its queue on connecting anyway).
+    for name in ("care1", "care2"):
+        wait_until(lambda name=name: app.extensions["live"].sockets(name), message=name)
     queue_task()
     for socket in sockets:
         assert socket.next(of_type("queue")) == {"type": "queue"}
