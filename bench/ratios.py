@@ -285,6 +285,9 @@ def previous_result(store_name, size):
         listed = []
     matching = sorted(path for path in listed if path.endswith(f"-{store_name}-{size}.json"))
     if not matching:
+        # None at this size yet: the newest of this store at any size (its size is shown).
+        matching = sorted(path for path in listed if f"-{store_name}-" in path)
+    if not matching:
         return None
     with open(os.path.join(store.ROOT, matching[-1])) as file:
         report = json.load(file)
@@ -333,7 +336,10 @@ def table(report, previous):
             f"{'' if old is None else f'{old:,.0f}'} |"
         )
     if previous:
-        lines.append(f"\nprevious: {previous['path']} (commit {previous['commit']})")
+        lines.append(
+            f"\nprevious: {previous['path']} ({previous['customers']:,} customers, "
+            f"commit {previous['commit']})"
+        )
     return "\n".join(lines)
 
 
