@@ -20,7 +20,9 @@ bind = [
 
 # Threads, as measured (docs/live.md, "Server choice, measured"): every open WebSocket holds a
 # thread for as long as it is open, so a process needs more threads than it serves agents.
-worker_class = "gthread"
+# gunicorn's gthread worker, answering the requests gunicorn refuses itself (a request line
+# or headers too long, a malformed request) as problem+json like every other error (O3).
+worker_class = "server.web_worker.ThreadWorker"
 threads = int(os.environ.get("WEB_THREADS", "600"))
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 # No worker time-out: a socket's request lasts as long as the agent's shift. Liveness is

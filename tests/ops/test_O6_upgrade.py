@@ -153,9 +153,21 @@ def check_0006(db):
     assert left == [("active", None)]
 
 
-def check_0007(db):
-    """Sessions live in the database from 0007 on; none is carried over from Redis."""
+def fill_0007(db):
+    """Sessions in the database: agent1 signed in (none is carried over from Redis)."""
     assert db.execute_sql("SELECT COUNT(*) FROM agent_session").fetchall() == [(0,)]
+    db.execute_sql(
+        "INSERT INTO agent_session (id, agent_id, created_at, expires_at, ended_at) VALUES "
+        "('s3ss10n-hash', 'agent1', '2025-01-05 08:00:00', '2025-01-05 16:00:00', NULL)"
+    )
+
+
+def check_0007(db):
+    """The session made in 0007's schema is still agent1's, with its expiry."""
+    rows = db.execute_sql("SELECT id, agent_id, expires_at, ended_at FROM agent_session")
+    [(session_id, agent_id, expires_at, ended_at)] = rows.fetchall()
+    assert (session_id, agent_id, ended_at) == ("s3ss10n-hash", "agent1", None)
+    assert str(expires_at).startswith("2025-01-05 16:00:00")
 
 
 # (migration, what to add once it has run, what must hold at the newest schema)
@@ -166,7 +178,7 @@ STEPS = [
     ("0004_desk_accounts", None, check_0004),
     ("0005_agent_role", None, check_0005),
     ("0006_chat_left", None, check_0006),
-    ("0007_sessions", None, check_0007),
+    ("0007_sessions", fill_0007, check_0007),
 ]
 
 

@@ -99,7 +99,7 @@ def test_the_gunicorn_configuration_is_what_was_measured(monkeypatch, tmp_path):
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # it would set one itself
     settings = {}
     exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
-    assert settings["worker_class"] == "gthread"
+    assert settings["worker_class"] == "server.web_worker.ThreadWorker"  # gthread's subclass
     assert settings["threads"] == 600  # docs/live.md: a thread per open socket
     assert settings["timeout"] == 0 and settings["graceful_timeout"] == 30
     assert settings["accesslog"] is None  # it would print the socket's ?token=
