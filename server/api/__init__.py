@@ -7,6 +7,7 @@ importing them here registers them.
 from server.api import (  # noqa: F401  (the routes register themselves)
     activities,
     care,
+    changes,
     chats,
     customers,
     interactions,

@@ -54,8 +54,9 @@ CUSTOMER_OPERATIONS = (
     "customer_journey",
     "customer_requests",
     "create_request",
+    "customer_changes",
 )
-REQUEST_OPERATIONS = ("get_request", "update_request")
+REQUEST_OPERATIONS = ("get_request", "update_request", "request_changes")
 ACTIVITY_OPERATIONS = (
     "get_activity",
     "update_activity",
@@ -63,6 +64,7 @@ ACTIVITY_OPERATIONS = (
     "add_comment",
     "list_comments",
     "move_activity",
+    "activity_changes",
 )
 TASK_OPERATIONS = ("get_task", "accept_task", "end_task", "post_message", "list_messages")
 
