@@ -2,7 +2,8 @@
 
 import os
 
-from flask import Flask, g
+from flask import Flask, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server import config, inputs
 
@@ -43,6 +44,18 @@ def register_extensions(app):
     from server.models import database
 
     logs.init_app(app)  # first: every later hook's lines carry the request id
+
+    @app.before_request
+    def refuse_streamed_body_over_the_limit():
+        # A chunked body has no Content-Length, and Werkzeug reads it only up to
+        # MAX_CONTENT_LENGTH, silently: the JSON found cut short was a 400. Whatever fills the
+        # limit is the 413 it is (API.md, O3); a body of exactly the limit is refused too,
+        # since the rest of the stream cannot be told apart from nothing more.
+        limit = request.max_content_length
+        if request.content_length is None and request.headers.get("Transfer-Encoding"):
+            if limit is not None and len(request.get_data()) >= limit:
+                raise RequestEntityTooLarge()
+
     redis_store.init_app(app)
     open_database(app.config["DATABASE_URL"] or sqlite_url(app))
     sock.init_app(app)

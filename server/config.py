@@ -39,7 +39,7 @@ DEFAULTS = {
     # "name=callVariable1,email=callVariable2,fields.company=callVariable3" (empty: none).
     "PREFILL_FROM": "",
     "INTEGRATION_KEY": None,  # None: POST /api/v1/tasks refuses every key
-    "SESSION_RATE_LIMIT": "20 per minute",  # sign-in attempts per address and user name
+    "SESSION_RATE_LIMIT": "20 per minute",  # refused sign-ins per address and user name
     "CHAT_RATE_LIMIT": "10 per hour",  # chats a visitor's address may start (the chat widget)
     "CHAT_MESSAGE_RATE_LIMIT": "60 per minute",  # messages a visitor's address may send
     "MAX_CONTENT_LENGTH": 256 * 1024,

@@ -1,6 +1,8 @@
 """One place that turns every error into the problem+json of the API contract."""
 
 import logging
+import math
+import time
 
 import redis
 from flask import jsonify, request
@@ -9,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.api.plumbing import validation_problem
 from server.errors import Problem, Stale
+from server.extensions import limiter
 from server.schemas.activities import ActivityOut
 from server.schemas.customers import CustomerOut
 from server.schemas.requests import RequestOut
@@ -27,6 +30,14 @@ def problem_response(problem):
     response.status_code = problem.status
     response.mimetype = "application/problem+json"
     return response
+
+
+def _seconds_until_allowed():
+    """When the limit that refused this request lets the caller in again (at least 1 s)."""
+    breached = limiter.current_limit
+    if breached is None:
+        return 1
+    return max(1, math.ceil(breached.reset_at - time.time()))
 
 
 def init_app(app):
@@ -48,6 +59,8 @@ def init_app(app):
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        if error.code == 429:
+            response.headers["Retry-After"] = str(_seconds_until_allowed())
         return response
 
     @app.errorhandler(redis.RedisError)

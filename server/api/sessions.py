@@ -9,7 +9,12 @@ from server.schemas.sessions import SessionIn, SessionOut
 
 
 @bp.post("/session")
-@limiter.limit(lambda: current_app.config["SESSION_RATE_LIMIT"])
+# Only refused sign-ins count: an agent signing in again and again (a reloaded gadget, a
+# shared address) never spends the budget that stops someone guessing a password.
+@limiter.limit(
+    lambda: current_app.config["SESSION_RATE_LIMIT"],
+    deduct_when=lambda response: response.status_code == 401,
+)
 @operation(
     "Sign in with Finesse credentials or a local account",
     body=SessionIn,

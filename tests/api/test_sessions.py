@@ -127,11 +127,11 @@ def test_expired_token_is_401(app, agent):
 def test_repeated_sign_in_attempts_are_rate_limited_with_429(app, client):
     app.config["SESSION_RATE_LIMIT"] = "3 per minute"
     try:
-        statuses = [
+        attempts = [
             client.post(
                 "/api/v1/session",
                 json={"finesse": {"id": "agent1", "authorization": basic("agent1", "wrong")}},
-            ).status_code
+            )
             for _ in range(4)
         ]
         other_agent = client.post(
@@ -140,5 +140,24 @@ def test_repeated_sign_in_attempts_are_rate_limited_with_429(app, client):
         )
     finally:
         app.config["SESSION_RATE_LIMIT"] = "20 per minute"
-    assert statuses == [401, 401, 401, 429]
+    assert [response.status_code for response in attempts] == [401, 401, 401, 429]
+    refused = attempts[-1]
+    assert refused.content_type == "application/problem+json"
+    assert 0 < int(refused.headers["Retry-After"]) <= 61  # the minute, in whole seconds
     assert other_agent.status_code == 201
+
+
+def test_only_refused_sign_ins_count_towards_the_limit(app, client):
+    """Agents behind one address sign in and out all day: that never uses up the budget."""
+    app.config["SESSION_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [
+            client.post(
+                "/api/v1/session",
+                json={"finesse": {"id": "agent1", "authorization": basic("agent1", "password1")}},
+            ).status_code
+            for _ in range(6)
+        ]
+    finally:
+        app.config["SESSION_RATE_LIMIT"] = "20 per minute"
+    assert statuses == [201] * 6

@@ -62,3 +62,29 @@ def test_O3_a_malformed_request_line_is_a_400_problem(server):
     status, headers, body = raw(server, b"GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n")
     assert status == 400
     assert headers["Content-Type"] == "application/problem+json"
+
+
+def test_O3_a_chunked_body_over_the_limit_is_a_413_problem(server):
+    """Without a Content-Length the limit is found while reading: still 413, not 400."""
+    chunk = b"[" * 65536
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
+        try:
+            for _ in range(160):  # 10 MB
+                connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            connection.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the service stopped reading once it had seen enough: the answer is sent
+        answer = b""
+        try:
+            while part := connection.recv(65536):
+                answer += part
+        except ConnectionResetError:
+            pass
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split()[1] == b"413", head
+    assert b"application/problem+json" in head
+    assert json.loads(body)["status"] == 413
