@@ -12,6 +12,7 @@ import sys
 import time
 
 import click
+import redis as redis_lib
 import rq
 from flask import current_app
 from flask.cli import with_appcontext
@@ -33,6 +34,9 @@ PRECISE_WITHIN = 1.5  # seconds: closer than this, a job waits for its moment it
 SWEEP_BATCHES = 100  # per run; a bigger backlog is worked off by runs that follow at once
 SWEEP_TIMEOUT = 600  # seconds RQ lets one sweep run (100 batches take far less)
 CHECK_INTERVAL = 30  # seconds between a worker's checks that the sweep is still there
+# Seconds a worker waits for a job before it looks round again: at most this long before it
+# sees that its scheduler process has died (one cheap blocking pop per turn).
+TURN = 5
 
 
 # Auto-close (D6)
@@ -87,6 +91,13 @@ def kick_sweep(connection=None):
             "the auto-close sweep failed after its retries (%s); starting it again",
             failure_reason(job),
         )
+    if job is None:
+        # Redis lost the sweep, so it lost the offers' time-outs with it (a flush, a Redis
+        # restarted empty): they are scheduled again from the database.
+        with database.connection_context():
+            restored = offers.restore_timeouts()
+        if restored:
+            log.warning("Redis had lost its jobs: %d offer time-outs scheduled again", restored)
     sweep_queue.enqueue(
         sweep,
         job_id=SWEEP_ID,
@@ -179,6 +190,10 @@ class AppWorkerMixin:
     scheduled: Redis can lose it (a flush, a failover), the database cannot lose a deadline.
     """
 
+    # RQ waits up to a minute between tries while Redis is away; back within a few seconds
+    # of it, so the scheduler and the sweep are going again well within 30 s (issue 12).
+    max_connection_wait_time = 2.0
+
     def __init__(self, *args, app=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.app = app
@@ -208,7 +223,7 @@ class AppWorkerMixin:
 
     @property
     def dequeue_timeout(self):
-        return min(super().dequeue_timeout, CHECK_INTERVAL)
+        return min(super().dequeue_timeout, TURN)
 
     def sweep_check_due(self):
         return (
@@ -216,11 +231,36 @@ class AppWorkerMixin:
             or time.monotonic() - self.sweep_checked_at >= CHECK_INTERVAL
         )
 
+    def scheduler_down(self):
+        """This worker runs a scheduler (--with-scheduler) and its process is gone.
+
+        RQ's scheduler process exits on the first Redis error, and RQ itself starts it again
+        only at its maintenance, ten minutes apart: a sweep due meanwhile waited minutes.
+        A worker whose scheduler never started (another worker holds the lock) asks for the
+        lock again here, which takes over from a scheduler that died elsewhere.
+        """
+        scheduler = self.scheduler
+        return scheduler is not None and (
+            scheduler._process is None or not scheduler._process.is_alive()
+        )
+
     @property
     def should_run_maintenance_tasks(self):
-        return super().should_run_maintenance_tasks or self.sweep_check_due()
+        return (
+            super().should_run_maintenance_tasks or self.sweep_check_due() or self.scheduler_down()
+        )
 
     def run_maintenance_tasks(self):
+        if self.scheduler_down():
+            had_one = self.scheduler._process is not None
+            try:
+                self.scheduler.acquire_locks(auto_start=True)
+            except redis_lib.RedisError:  # still away: the worker's next turn tries again
+                log.warning("the RQ scheduler cannot start again yet: Redis is away")
+                return
+            if had_one and not self.scheduler_down():
+                log.warning("the RQ scheduler had stopped (Redis away?); started it again")
+                self.sweep_checked_at = None  # and see at once what Redis kept
         if self.sweep_check_due():
             self.sweep_checked_at = time.monotonic()
             try:

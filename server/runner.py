@@ -26,6 +26,10 @@ INSTANCE = os.path.abspath(os.environ.get("INSTANCE_PATH", os.path.join(ROOT, "i
 BIN = os.path.dirname(sys.executable)  # the virtualenv's scripts: flask, gunicorn, rq
 HEALTH_TIMEOUT = 30
 STOP_TIMEOUT = 20  # the worker finishes its current job on SIGTERM
+# A worker that exits (RQ quits on a Redis error between jobs) is started again, after a
+# pause that doubles while it keeps dying young, so timed work goes on after an outage.
+RESTART_FIRST, RESTART_MAX = 1.0, 30.0
+RUN_LONG_ENOUGH = 60.0  # seconds a worker ran before its next death counts as a first
 
 stopping = []
 
@@ -112,6 +116,28 @@ def stop_all(children):
             process.wait()
 
 
+class Restarts:
+    """When to start a dead worker again: at once-ish, then backing off while it keeps dying."""
+
+    def __init__(self):
+        self.pause = RESTART_FIRST
+        self.started_at = time.monotonic()
+
+    def next_pause(self):
+        if time.monotonic() - self.started_at >= RUN_LONG_ENOUGH:
+            self.pause = RESTART_FIRST
+        pause, self.pause = self.pause, min(self.pause * 2, RESTART_MAX)
+        return pause
+
+    def wait(self, seconds):
+        """Sleep `seconds` unless asked to stop; whether to start it again."""
+        until = time.monotonic() + seconds
+        while not stopping and time.monotonic() < until:
+            time.sleep(0.1)
+        self.started_at = time.monotonic()
+        return not stopping
+
+
 def serve(env, host, port, public, settings, embedded):
     """Run gunicorn and the RQ worker; return the exit status once stopped or one dies."""
     web = [os.path.join(BIN, "gunicorn"), "server.wsgi:app", f"--bind={host}:{port}"]
@@ -133,18 +159,26 @@ def serve(env, host, port, public, settings, embedded):
     ]
     worker += env.get("RQ_QUEUES", "default").replace(",", " ").split()
     commands = {"web server": web, "worker": worker}
+
     # Own sessions: a Ctrl-C reaches only the runner, which stops each child once, gracefully
     # (a second SIGINT would make the RQ worker abandon its current job).
-    children = {
-        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        for name, command in commands.items()
-    }
+    def start(name):
+        return subprocess.Popen(commands[name], cwd=ROOT, env=env, start_new_session=True)
+
+    children = {name: start(name) for name in commands}
+    restarts = Restarts()
     deadline = time.monotonic() + HEALTH_TIMEOUT
     announced = False
     status = 0
     try:
         while not stopping:
             dead = [(name, p.returncode) for name, p in children.items() if p.poll() is not None]
+            if dead and dead[0][0] == "worker" and not stopping:
+                pause = restarts.next_pause()
+                say(f"the worker exited with status {dead[0][1]}; starting it again in {pause:g} s")
+                if restarts.wait(pause):
+                    children["worker"] = start("worker")
+                continue
             if dead:
                 say(f"the {dead[0][0]} exited with status {dead[0][1]}; stopping")
                 status = 1

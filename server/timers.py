@@ -46,6 +46,15 @@ def run_in(seconds, func, *args, job_id, description):
     )
 
 
+def missing(job_ids):
+    """Those of these jobs Redis does not hold (lost with a flush or a restart empty)."""
+    job_ids = list(job_ids)
+    pipe = redis_client().pipeline()
+    for job_id in job_ids:
+        pipe.exists(Job.key_for(job_id))
+    return [job_id for job_id, there in zip(job_ids, pipe.execute(), strict=True) if not there]
+
+
 def cancel(job_id):
     """Drop a job that has not started: True when it was dropped.
 

@@ -13,6 +13,7 @@ import logging
 
 from flask import current_app
 
+from server import timers
 from server.clock import now
 from server.errors import Conflict, NotFound
 from server.inputs import parse_id
@@ -252,6 +253,31 @@ def _not_ready_after(outbox, task_id, agent_id, reason, at):
     release(task_id, agent_id, state="not_ready", reason=reason, changed_at=at)
     outbox.add({"type": "state", "to": agent_id, "state": "not_ready", "reason": reason})
     queue_changed(outbox)
+
+
+def restore_timeouts():
+    """Schedule again the time-out job of every standing offer whose job Redis lost (a
+    Redis that came back empty); how many. Each offer then times out at its moment, not
+    at the sweep's next repair pass."""
+    standing = list(
+        Task.select(Task.id, Task.offer_number, Task.offer_expires_at).where(
+            Task.status == "offered"
+        )
+    )
+    lost = set(timers.missing(timeout_job_id(task.id, task.offer_number) for task in standing))
+    standing = [task for task in standing if timeout_job_id(task.id, task.offer_number) in lost]
+    at = now()
+    with unit_of_work() as outbox:
+        for task in standing:
+            outbox.schedule(
+                max(0.0, (task.offer_expires_at - at).total_seconds()),
+                "server.jobs.offer_timeout",
+                task.id,
+                task.offer_number,
+                job_id=timeout_job_id(task.id, task.offer_number),
+                description=f"offer time-out, task {task.id}",
+            )
+    return len(standing)
 
 
 def time_out_lapsed(grace=LAPSED_GRACE):
