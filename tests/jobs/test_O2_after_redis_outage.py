@@ -98,6 +98,17 @@ def offered_task(agent_id, expires_in):
     return task
 
 
+def schedule_time_out(own_redis, task, seconds):
+    """The offer's time-out job, as the service schedules it (server.timers.run_in)."""
+    timers.queue(client(own_redis)).enqueue_at(
+        timers.second_before(seconds),
+        "server.jobs.offer_timeout",
+        task.id,
+        task.offer_number,
+        job_id=f"offer-timeout-{task.id}-{task.offer_number}",
+    )
+
+
 def timed_out(task):
     with database.connection_context():
         back = Task.get_by_id(task.id).status == "queued"
@@ -152,14 +163,7 @@ def test_O2_redis_back_with_its_data_the_scheduler_runs_what_fell_due_within_30_
 ):
     worker(AUTO_CLOSE_AFTER="20", OFFER_TIMEOUT="15")
     task = offered_task("agent1", expires_in=2)
-    # Its time-out job as the service schedules it, in the Redis that will keep it.
-    timers.queue(client(own_redis)).enqueue_at(
-        timers.second_before(2),
-        "server.jobs.offer_timeout",
-        task.id,
-        1,
-        job_id=f"offer-timeout-{task.id}-1",
-    )
+    schedule_time_out(own_redis, task, 2)  # in the Redis that will keep it
     own_redis.stop()  # SHUTDOWN saves: the job and the sweep's next run are kept
     request = due_request(20, due_in=1)
     time.sleep(OUTAGE)
@@ -180,13 +184,7 @@ def test_O2_a_killed_scheduler_is_started_again_by_its_worker(db, worker, own_re
     for pid in descendants(process.pid):  # the scheduler (no job runs: no work horse)
         os.kill(pid, signal.SIGKILL)
     task = offered_task("agent1", expires_in=3)
-    timers.queue(client(own_redis)).enqueue_at(
-        timers.second_before(3),
-        "server.jobs.offer_timeout",
-        task.id,
-        1,
-        job_id=f"offer-timeout-{task.id}-1",
-    )
+    schedule_time_out(own_redis, task, 3)
     # RQ's own maintenance would start it again ten minutes later.
     wait_until(lambda: timed_out(task), 10, every=0.1)
     assert (now() - task.offer_expires_at).total_seconds() < 3
