@@ -94,7 +94,8 @@ def offered_task(agent_id, expires_in):
         offered_at=at,
         offer_expires_at=at + datetime.timedelta(seconds=expires_in),
     )
-    AgentState.insert(agent=agent.id, state="ready", task=task.id).on_conflict_replace().execute()
+    AgentState.delete().where(AgentState.agent == agent.id).execute()
+    AgentState.create(agent=agent.id, state="ready", task=task.id)
     return task
 
 
