@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from server.clock import now
 from server.errors import Problem
 from server.models import Agent, AgentSession
+from server.services.statements import Statement
 
 log = logging.getLogger(__name__)
 
@@ -126,25 +127,16 @@ class Sessions:
             and isinstance(payload.get("agent"), str)
         ):
             raise Unauthorized("The session token is invalid or has expired.")
-        # One query: the session, live, of this agent, with the agent.
-        session = (
-            AgentSession.select(AgentSession, Agent)
-            .join(Agent)
-            .where(
-                (AgentSession.id == payload["sid"])
-                & (AgentSession.agent == payload["agent"])
-                & AgentSession.ended_at.is_null()
-                & (AgentSession.expires_at > now())
-            )
-            .first()
-        )
-        if session is None:
+        # One query: the agent of this session, if it is live and this agent's.
+        found = _SESSION_AGENT.rows(session=payload["sid"], agent=payload["agent"], at=now())
+        if not found:
             raise Unauthorized("The session has ended.")
-        if session.agent.disabled_at is not None:
+        agent = found[0]
+        if agent.disabled_at is not None:
             # Disabling an agent ends its sessions; one that slipped past is ended here.
             self.end(payload["sid"])
             raise Unauthorized("This account has been disabled.")
-        return session.agent, payload["sid"]
+        return agent, payload["sid"]
 
     def end(self, session_id):
         AgentSession.update(ended_at=now()).where(AgentSession.id == session_id).execute()
@@ -156,6 +148,23 @@ class Sessions:
             .where((AgentSession.agent == agent_id) & AgentSession.ended_at.is_null())
             .execute()
         )
+
+
+# Every signed-in request runs it: written by peewee once (issue 14, server/services/statements.py).
+_SESSION_AGENT = Statement(
+    Agent,
+    lambda slot: (
+        Agent.select()
+        .join(AgentSession, on=(AgentSession.agent == Agent.id))
+        .where(
+            (AgentSession.id == slot("session"))
+            & (AgentSession.agent == slot("agent"))
+            & AgentSession.ended_at.is_null()
+            & (AgentSession.expires_at > slot("at"))
+        )
+        .limit(1)
+    ),
+)
 
 
 def create_local_agent(username, password, name=None):
