@@ -112,7 +112,8 @@ def new_page(browser):
         page.on(
             "console",
             lambda message, page=page: (
-                "Content Security Policy" in message.text and page.errors.append(message.text)
+                "Content Security Policy" in message.text.replace("-", " ")
+                and page.errors.append(message.text)
             ),
         )
         made.append((context, page))

@@ -21,7 +21,8 @@ class Desktop:
         page.on(  # what a Content-Security-Policy blocked, in any frame, is an error too
             "console",
             lambda message: (
-                "Content Security Policy" in message.text and self.errors.append(message.text)
+                "Content Security Policy" in message.text.replace("-", " ")
+                and self.errors.append(message.text)
             ),
         )
 

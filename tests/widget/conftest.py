@@ -18,10 +18,14 @@ def page(browser):
     page.set_default_timeout(10_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # Anything the Content-Security-Policy blocked (server/headers.py) is an error too.
+    # Anything the Content-Security-Policy blocked (server/headers.py) is an error too, and
+    # so is a policy Chromium refused ("The Content-Security-Policy directive …").
     page.on(
         "console",
-        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+        lambda message: (
+            "Content Security Policy" in message.text.replace("-", " ")
+            and errors.append(message.text)
+        ),
     )
     page.errors = errors
     yield page
