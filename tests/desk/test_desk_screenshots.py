@@ -66,6 +66,16 @@ def test_D1_C10_the_desk_and_the_chat_widget_in_every_language(
     site.screenshot(path=shot_path(f"chat-{locale}-talk-1280"))
 
 
+def test_D1_at_400_px_the_status_label_stays_beside_its_list(desk, desk_agents):
+    one = desk(width=400, locale="fr-FR").open("fr").sign_in("care1", desk_agents["care1"], False)
+    label = one.page.locator("label[for=desk-status]").bounding_box()
+    status = one.page.locator("#desk-status").bounding_box()
+    # On one line: the label's middle lies within the list's height.
+    assert status["y"] <= label["y"] + label["height"] / 2 <= status["y"] + status["height"]
+    assert one.scroll_width() <= 400
+    one.shot("desk-fr-signed-in-400")
+
+
 def shot_path(name):
     import os
 
