@@ -116,7 +116,10 @@ class Desktop:
         ).click()
 
     def reload_gadget(self, number):
-        self.panel(number).get_by_role("button", name="Reload gadget").click()
+        # Finesse reloads a gadget on failover without the agent touching anything, so the
+        # focus stays where it was: a real click would first take it from the field being
+        # typed in, whose change event then races the reload to save the text.
+        self.panel(number).get_by_role("button", name="Reload gadget").dispatch_event("click")
 
     def screenshot(self, name):
         os.makedirs(ARTIFACTS, exist_ok=True)
