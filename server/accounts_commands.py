@@ -36,14 +36,19 @@ def _run(function, *args):
         raise click.ClickException(problem.detail) from None
 
 
+def _check_name(value, label):
+    """Agents' user names and keys' names share one rule: 1 to 100 characters, not blank."""
+    if not value.strip() or len(value) > 100:
+        raise click.ClickException(f"{label} must be 1 to 100 characters.")
+
+
 @agents_group.command("add")
 @click.argument("username")
 @click.password_option(help="Prompted for (twice) when left out.")
 @click.option("--name", default=None, help="Display name (the user name if left out).")
 def add_agent(username, password, name):
     """Add a local agent who signs in to /desk/ with USERNAME and a password."""
-    if not username.strip() or len(username) > 100:
-        raise click.ClickException("The user name must be 1 to 100 characters.")
+    _check_name(username, "The user name")
     if not password:
         raise click.ClickException("The password must not be empty.")
     _run(accounts.add_agent, username, password, name)
@@ -73,8 +78,7 @@ def disable_agent(username):
 @click.argument("name")
 def create_key(name):
     """Create a key named NAME; the key is shown this once and only its hash is kept."""
-    if not name.strip() or len(name) > 100:
-        raise click.ClickException("The name must be 1 to 100 characters.")
+    _check_name(name, "The name")
     _record, key = _run(accounts.create_key, name)
     click.echo(f"Integration key {name} (shown only now; send it as X-Integration-Key):")
     click.echo(key)
